@@ -1,0 +1,123 @@
+import type { Mode } from './params.js';
+
+export interface UserEntry {
+  readonly user: string;
+  /** Undefined when the password must come from usersSecret or the global USERS. */
+  readonly password?: string;
+}
+
+export interface HeaderOp {
+  readonly name: string;
+  readonly value: string;
+}
+
+export interface SearchReplace {
+  readonly search: string;
+  readonly replace: string;
+}
+
+/** One routing destination: un-indexed parameters form index 0, `name.N` form index N. */
+export interface Destination {
+  readonly index: number;
+  readonly reqMode: Mode;
+  readonly servicePath: readonly string[];
+  readonly servicePathExclude: readonly string[];
+  readonly pathType?: string;
+  readonly port?: number;
+  readonly srcPort?: number;
+  readonly httpsPort?: number;
+  readonly srcHttpsPort?: number;
+  readonly serviceDomain: readonly string[];
+  readonly serviceHeader: readonly HeaderOp[];
+  readonly userAgent: readonly string[];
+  readonly reqPathSearchReplace: readonly SearchReplace[];
+  readonly allowedMethods: readonly string[];
+  readonly deniedMethods: readonly string[];
+  readonly denyHttp: boolean;
+  /** Undefined means "use env HTTPS_ONLY". */
+  readonly httpsOnly?: boolean;
+  readonly httpsRedirectCode?: number;
+  readonly redirectFromDomain: readonly string[];
+  readonly ignoreAuthorization: boolean;
+  readonly outboundHostname?: string;
+  readonly sslVerifyNone: boolean;
+  readonly timeoutServer?: number;
+  readonly timeoutTunnel?: number;
+  readonly timeoutClient?: number;
+  readonly checkTcp: boolean;
+  readonly clitcpka: boolean;
+  readonly userDef?: string;
+}
+
+/** A validated reconfigure request: what the proxy stores and renders, identical for every input form. */
+export interface ServiceSpec {
+  readonly serviceName: string;
+  readonly aclName: string;
+  /** Undefined: a global service (no `replicas` sent). */
+  readonly replicas?: number;
+  readonly distribute: boolean;
+  readonly addReqHeader: readonly HeaderOp[];
+  readonly setReqHeader: readonly HeaderOp[];
+  readonly delReqHeader: readonly string[];
+  readonly addResHeader: readonly HeaderOp[];
+  readonly setResHeader: readonly HeaderOp[];
+  readonly delResHeader: readonly string[];
+  readonly backendExtra?: string;
+  readonly compressionAlgo?: string;
+  readonly compressionType?: string;
+  readonly connectionMode?: string;
+  readonly discoveryType: 'DNS' | 'Overlay';
+  readonly isDefaultBackend: boolean;
+  readonly proxyInstanceName?: string;
+  readonly redirectWhenHttpProto: boolean;
+  readonly redirectUnlessHttpsProto: boolean;
+  readonly serviceCert?: string;
+  /** Undefined means "use env SERVICE_DOMAIN_ALGO". */
+  readonly serviceDomainAlgo?: string;
+  readonly sessionType?: 'sticky-server';
+  readonly users: readonly UserEntry[];
+  readonly usersSecret?: string;
+  readonly usersPassEncrypted: boolean;
+  readonly nodeInfo?: string;
+  readonly destinations: readonly Destination[];
+}
+
+export interface ParamIssue {
+  /** Parameter as given, including its `.N` index. */
+  readonly param: string;
+  /** The value as given, with secrets masked; undefined for missing parameters. */
+  readonly value?: string;
+  readonly code: IssueCode;
+  readonly message: string;
+  readonly allowed?: string;
+  readonly didYouMean?: string;
+}
+
+export type IssueCode =
+  | 'SERVICE_NAME_REQUIRED'
+  | 'PATH_OR_DOMAIN_REQUIRED'
+  | 'PORT_REQUIRED'
+  | 'SRC_PORT_REQUIRED'
+  | 'PARAM_INVALID'
+  | 'PARAM_UNKNOWN'
+  | 'PARAM_UNSUPPORTED'
+  | 'PARAM_RAW_DISABLED'
+  | 'PARAM_DUPLICATE'
+  | 'INDEX_INVALID';
+
+export type ParseResult =
+  | { readonly ok: true; readonly spec: ServiceSpec; readonly warnings: readonly string[] }
+  | {
+      readonly ok: false;
+      /** 400 for invalid input, 409 for http without path or domain (as upstream). */
+      readonly status: 400 | 409;
+      readonly errors: readonly ParamIssue[];
+      readonly warnings: readonly string[];
+    };
+
+export interface ParseOptions {
+  /** List separator, env SEPARATOR (default `,`). */
+  readonly separator?: string;
+  /** Allow raw-config parameters such as backendExtra (env ALLOW_RAW_CONFIG). */
+  readonly allowRawConfig?: boolean;
+}
