@@ -67,7 +67,10 @@ export const serviceName = pattern(
   /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/,
   'a Docker service name: letters, digits, _, . and -, starting with a letter or digit, at most 63 characters',
 );
-export const identifier = pattern(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _, . and - (1 to 64 characters)');
+export const identifier = pattern(
+  /^[A-Za-z0-9_.-]{1,64}$/,
+  'letters, digits, _, . and - (1 to 64 characters)',
+);
 export const hostname = pattern(
   /^[A-Za-z0-9_]([A-Za-z0-9_-]*)(\.[A-Za-z0-9_-]+)*\.?$/,
   'a host name or IPv4 address (letters, digits, _, - and dots)',
@@ -76,7 +79,10 @@ export const domain = pattern(
   /^\*?\.?[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*\.?(:[0-9]{1,5})?$/,
   'a domain name, optionally prefixed with * as a wildcard (for example *.example.com) and suffixed with :port',
 );
-export const httpToken = pattern(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'an HTTP token (letters, digits and !#$%&*+.^_|~-)');
+export const httpToken = pattern(
+  /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/,
+  'an HTTP token (letters, digits and !#$%&*+.^_|~-)',
+);
 export const method = pattern(/^[A-Za-z]+$/, 'an HTTP method name such as GET or POST');
 export const mimeTypes = pattern(
   /^[A-Za-z0-9.+/*-]+( [A-Za-z0-9.+/*-]+)*$/,

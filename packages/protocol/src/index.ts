@@ -3,6 +3,13 @@ export * from './spec.js';
 export * from './grammar.js';
 export { parseServiceSpec, parseRemoveRequest, maskValue } from './parse.js';
 export { toEntries, type ParamInput } from './input.js';
-export { labelsToParams, labelsToQuery, isNotifyEnabled, LABEL_PREFIX, DEFAULT_NOTIFY_LABEL, type LabelsToParamsOptions } from './labels.js';
+export {
+  labelsToParams,
+  labelsToQuery,
+  isNotifyEnabled,
+  LABEL_PREFIX,
+  DEFAULT_NOTIFY_LABEL,
+  type LabelsToParamsOptions,
+} from './labels.js';
 export { renderLabelsMarkdown } from './docs.js';
 export { didYouMean } from './suggest.js';

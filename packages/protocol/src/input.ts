@@ -28,7 +28,8 @@ export function toEntries(input: ParamInput): { entries: Map<string, string>; is
       if (v === undefined || v === null) continue;
       if (typeof v === 'string') add(k, v);
       else if (typeof v === 'number' || typeof v === 'boolean') add(k, String(v));
-      else issues.push({ param: k, code: 'PARAM_INVALID', message: `${k} must be a string, number or boolean` });
+      else
+        issues.push({ param: k, code: 'PARAM_INVALID', message: `${k} must be a string, number or boolean` });
     }
   }
   return { entries, issues };

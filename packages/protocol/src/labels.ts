@@ -17,7 +17,10 @@ export interface LabelsToParamsOptions {
  * any label), `replicas` and `distribute=true` (unless labelled) are added. Keys are sorted so
  * the same labels always give the same query.
  */
-export function labelsToParams(labels: Readonly<Record<string, string>>, opts: LabelsToParamsOptions): Record<string, string> {
+export function labelsToParams(
+  labels: Readonly<Record<string, string>>,
+  opts: LabelsToParamsOptions,
+): Record<string, string> {
   const notify = opts.notifyLabel ?? DEFAULT_NOTIFY_LABEL;
   const out: Record<string, string> = {};
   for (const key of Object.keys(labels).sort()) {
@@ -28,7 +31,11 @@ export function labelsToParams(labels: Readonly<Record<string, string>>, opts: L
   }
   let serviceName = opts.serviceName;
   const stack = opts.stackNamespace;
-  if (labels[`${LABEL_PREFIX}shortName`]?.toLowerCase() === 'true' && stack && serviceName.startsWith(`${stack}_`)) {
+  if (
+    labels[`${LABEL_PREFIX}shortName`]?.toLowerCase() === 'true' &&
+    stack &&
+    serviceName.startsWith(`${stack}_`)
+  ) {
     serviceName = serviceName.slice(stack.length + 1);
   }
   out.serviceName = serviceName;
@@ -38,11 +45,17 @@ export function labelsToParams(labels: Readonly<Record<string, string>>, opts: L
 }
 
 /** The same parameters as a query string (URLSearchParams percent-encodes, the proxy decodes back to the same bytes). */
-export function labelsToQuery(labels: Readonly<Record<string, string>>, opts: LabelsToParamsOptions): URLSearchParams {
+export function labelsToQuery(
+  labels: Readonly<Record<string, string>>,
+  opts: LabelsToParamsOptions,
+): URLSearchParams {
   return new URLSearchParams(labelsToParams(labels, opts));
 }
 
 /** True when the service carries the notify label with value true (case-insensitive), as upstream's inspect path. */
-export function isNotifyEnabled(labels: Readonly<Record<string, string>>, notifyLabel = DEFAULT_NOTIFY_LABEL): boolean {
+export function isNotifyEnabled(
+  labels: Readonly<Record<string, string>>,
+  notifyLabel = DEFAULT_NOTIFY_LABEL,
+): boolean {
   return labels[notifyLabel]?.toLowerCase() === 'true';
 }

@@ -71,34 +71,66 @@ function validateEntries(ctx: Ctx, opts: ParseOptions): number[] {
     if (m[2] !== undefined) {
       const n = Number(m[2]);
       if (def.scope !== 'destination') {
-        ctx.errors.push({ param: key, value: shown, code: 'INDEX_INVALID', message: `${name} cannot be indexed (.N is for per-destination parameters)` });
+        ctx.errors.push({
+          param: key,
+          value: shown,
+          code: 'INDEX_INVALID',
+          message: `${name} cannot be indexed (.N is for per-destination parameters)`,
+        });
         continue;
       }
       if (n < 1 || n > MAX_INDEX) {
-        ctx.errors.push({ param: key, value: shown, code: 'INDEX_INVALID', message: `index of ${key} must be from 1 to ${MAX_INDEX}` });
+        ctx.errors.push({
+          param: key,
+          value: shown,
+          code: 'INDEX_INVALID',
+          message: `index of ${key} must be from 1 to ${MAX_INDEX}`,
+        });
         continue;
       }
       if ((DESTINATION_KEYS as readonly string[]).includes(name)) indexes.add(n);
     }
     if (def.support.kind === 'no') {
-      ctx.errors.push({ param: key, value: shown, code: 'PARAM_UNSUPPORTED', message: `${name} is not supported: ${def.support.reason}` });
+      ctx.errors.push({
+        param: key,
+        value: shown,
+        code: 'PARAM_UNSUPPORTED',
+        message: `${name} is not supported: ${def.support.reason}`,
+      });
       continue;
     }
     if (def.support.kind === 'raw' && !opts.allowRawConfig) {
-      ctx.errors.push({ param: key, value: shown, code: 'PARAM_RAW_DISABLED', message: `${name} injects raw HAProxy configuration and is refused unless the operator sets ALLOW_RAW_CONFIG=true` });
+      ctx.errors.push({
+        param: key,
+        value: shown,
+        code: 'PARAM_RAW_DISABLED',
+        message: `${name} injects raw HAProxy configuration and is refused unless the operator sets ALLOW_RAW_CONFIG=true`,
+      });
       continue;
     }
     if (def.support.kind === 'alias') ctx.warnings.push(def.support.note);
     // serviceCert carries PEM text whose line breaks are legitimate; it is written to a file, never into haproxy.cfg.
-    const controlOk = def.name === 'serviceCert' && !/[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f]/.test(value);
+    const controlOk = def.name === 'serviceCert' && !hasControlChar(value.replace(/\r?\n/g, ''));
     if (hasControlChar(value) && !controlOk) {
-      ctx.errors.push({ param: key, value: JSON.stringify(shown), code: 'PARAM_INVALID', message: `${key} must not contain line breaks or other control characters`, allowed: def.allowed });
+      ctx.errors.push({
+        param: key,
+        value: JSON.stringify(shown),
+        code: 'PARAM_INVALID',
+        message: `${key} must not contain line breaks or other control characters`,
+        allowed: def.allowed,
+      });
       continue;
     }
     for (const item of splitItems(def, value, ctx.separator)) {
       const err = def.grammar(item);
       if (err) {
-        ctx.errors.push({ param: key, value: shown, code: 'PARAM_INVALID', message: `${key}: ${maskValue(def, item)} ${err}`, allowed: def.allowed });
+        ctx.errors.push({
+          param: key,
+          value: shown,
+          code: 'PARAM_INVALID',
+          message: `${key}: ${maskValue(def, item)} ${err}`,
+          allowed: def.allowed,
+        });
         break;
       }
     }
@@ -106,14 +138,28 @@ function validateEntries(ctx: Ctx, opts: ParseOptions): number[] {
   const sorted = [...indexes].sort((a, b) => a - b);
   sorted.forEach((n, i) => {
     if (n !== i + 1) {
-      ctx.errors.push({ param: `.${n}`, code: 'INDEX_INVALID', message: `destination ${n} is given but destination ${i + 1} is missing: indexes start at 1 and have no gaps` });
+      ctx.errors.push({
+        param: `.${n}`,
+        code: 'INDEX_INVALID',
+        message: `destination ${n} is given but destination ${i + 1} is missing: indexes start at 1 and have no gaps`,
+      });
     }
   });
   for (const key of ctx.entries.keys()) {
     const m = KEY.exec(key);
     const n = Number(m?.[2]);
-    if (m?.[2] !== undefined && n >= 1 && n <= MAX_INDEX && PARAMS_BY_NAME.get(m[1] ?? '')?.scope === 'destination' && !indexes.has(n)) {
-      ctx.errors.push({ param: key, code: 'INDEX_INVALID', message: `${key} refers to destination ${m[2]}, which has none of ${DESTINATION_KEYS.map((k) => `${k}.${m[2]}`).join(', ')}` });
+    if (
+      m?.[2] !== undefined &&
+      n >= 1 &&
+      n <= MAX_INDEX &&
+      PARAMS_BY_NAME.get(m[1] ?? '')?.scope === 'destination' &&
+      !indexes.has(n)
+    ) {
+      ctx.errors.push({
+        param: key,
+        code: 'INDEX_INVALID',
+        message: `${key} refers to destination ${m[2]}, which has none of ${DESTINATION_KEYS.map((k) => `${k}.${m[2]}`).join(', ')}`,
+      });
     }
   }
   return sorted;
@@ -125,7 +171,10 @@ class Reader {
     private readonly index: number,
   ) {}
   raw(name: string): string | undefined {
-    return (this.index > 0 ? this.ctx.entries.get(`${name}.${this.index}`) : undefined) ?? this.ctx.entries.get(name);
+    return (
+      (this.index > 0 ? this.ctx.entries.get(`${name}.${this.index}`) : undefined) ??
+      this.ctx.entries.get(name)
+    );
   }
   str(name: string): string | undefined {
     const v = this.raw(name)?.trim();
@@ -206,21 +255,39 @@ function checkDestination(d: Destination, errors: ParamIssue[]): void {
   const sfx = d.index > 0 ? `.${d.index}` : '';
   if (d.reqMode === 'http') {
     if (d.servicePath.length === 0 && d.serviceDomain.length === 0) {
-      errors.push({ param: `servicePath${sfx}`, code: 'PATH_OR_DOMAIN_REQUIRED', message: 'When using reqMode http, servicePath or serviceDomain are mandatory' });
+      errors.push({
+        param: `servicePath${sfx}`,
+        code: 'PATH_OR_DOMAIN_REQUIRED',
+        message: 'When using reqMode http, servicePath or serviceDomain are mandatory',
+      });
     }
   } else if (d.srcPort === undefined || d.port === undefined) {
-    errors.push({ param: `srcPort${sfx}`, code: 'SRC_PORT_REQUIRED', message: 'When NOT using reqMode http (e.g. tcp), srcPort and port parameters are mandatory.' });
+    errors.push({
+      param: `srcPort${sfx}`,
+      code: 'SRC_PORT_REQUIRED',
+      message: 'When NOT using reqMode http (e.g. tcp), srcPort and port parameters are mandatory.',
+    });
     return;
   }
   if (d.port === undefined && d.httpsPort === undefined) {
-    errors.push({ param: `port${sfx}`, code: 'PORT_REQUIRED', message: 'The port parameter is mandatory (the port the service listens on)', allowed: 'port 1-65535' });
+    errors.push({
+      param: `port${sfx}`,
+      code: 'PORT_REQUIRED',
+      message: 'The port parameter is mandatory (the port the service listens on)',
+      allowed: 'port 1-65535',
+    });
   }
   if (d.pathType?.endsWith('_reg')) {
     for (const path of d.servicePath) {
       try {
         new RegExp(path);
       } catch (e) {
-        errors.push({ param: `servicePath${sfx}`, value: path, code: 'PARAM_INVALID', message: `servicePath${sfx}: ${path} is not a valid regular expression for pathType ${d.pathType} (${(e as Error).message})` });
+        errors.push({
+          param: `servicePath${sfx}`,
+          value: path,
+          code: 'PARAM_INVALID',
+          message: `servicePath${sfx}: ${path} is not a valid regular expression for pathType ${d.pathType} (${(e as Error).message})`,
+        });
       }
     }
   }
@@ -238,14 +305,20 @@ export function parseServiceSpec(input: ParamInput, opts: ParseOptions = {}): Pa
   const top = new Reader(ctx, 0);
   const serviceName = top.str('serviceName');
   if (serviceName === undefined && !ctx.errors.some((e) => e.param === 'serviceName')) {
-    ctx.errors.unshift({ param: 'serviceName', code: 'SERVICE_NAME_REQUIRED', message: 'serviceName parameter is mandatory.' });
+    ctx.errors.unshift({
+      param: 'serviceName',
+      code: 'SERVICE_NAME_REQUIRED',
+      message: 'serviceName parameter is mandatory.',
+    });
   }
   if (ctx.errors.length > 0) return { ok: false, status: 400, errors: ctx.errors, warnings: ctx.warnings };
 
   const search = top.str('reqPathSearch');
   const deprecatedRewrite: SearchReplace[] =
     search !== undefined ? [{ search, replace: top.raw('reqPathReplace') ?? '' }] : [];
-  const destinations = (indexes.length > 0 ? indexes : [0]).map((i) => buildDestination(ctx, i, deprecatedRewrite));
+  const destinations = (indexes.length > 0 ? indexes : [0]).map((i) =>
+    buildDestination(ctx, i, deprecatedRewrite),
+  );
   const replicas = top.int('replicas');
   const spec: ServiceSpec = buildService(top, serviceName ?? '', destinations, replicas);
 
@@ -258,10 +331,16 @@ export function parseServiceSpec(input: ParamInput, opts: ParseOptions = {}): Pa
   return { ok: true, spec, warnings: ctx.warnings };
 }
 
-function buildService(top: Reader, serviceName: string, destinations: Destination[], replicas: number | undefined): ServiceSpec {
+function buildService(
+  top: Reader,
+  serviceName: string,
+  destinations: Destination[],
+  replicas: number | undefined,
+): ServiceSpec {
   const opt = <K extends string, V>(k: K, v: V | undefined): { [P in K]?: V } =>
     (v === undefined ? {} : { [k]: v }) as { [P in K]?: V };
-  const domainAlgo = top.str('serviceDomainAlgo') ?? (top.bool('serviceDomainMatchAll') ? 'hdr_dom(host)' : undefined);
+  const domainAlgo =
+    top.str('serviceDomainAlgo') ?? (top.bool('serviceDomainMatchAll') ? 'hdr_dom(host)' : undefined);
   return {
     serviceName,
     aclName: top.str('aclName') ?? serviceName,
@@ -296,17 +375,47 @@ function buildService(top: Reader, serviceName: string, destinations: Destinatio
 /** Parses a remove request: serviceName is mandatory, aclName optional; every other label is ignored. */
 export function parseRemoveRequest(
   input: ParamInput,
-): { ok: true; serviceName: string; aclName?: string; distribute: boolean } | { ok: false; status: 400; errors: ParamIssue[] } {
+):
+  | { ok: true; serviceName: string; aclName?: string; distribute: boolean }
+  | { ok: false; status: 400; errors: ParamIssue[] } {
   const { entries } = toEntries(input);
   const name = entries.get('serviceName')?.trim();
   if (!name) {
-    return { ok: false, status: 400, errors: [{ param: 'serviceName', code: 'SERVICE_NAME_REQUIRED', message: 'The serviceName query is mandatory' }] };
+    return {
+      ok: false,
+      status: 400,
+      errors: [
+        {
+          param: 'serviceName',
+          code: 'SERVICE_NAME_REQUIRED',
+          message: 'The serviceName query is mandatory',
+        },
+      ],
+    };
   }
   const def = PARAMS_BY_NAME.get('serviceName');
   const err = def?.grammar(name);
-  if (err) return { ok: false, status: 400, errors: [{ param: 'serviceName', value: name, code: 'PARAM_INVALID', message: `serviceName: ${name} ${err}`, allowed: def?.allowed ?? '' }] };
+  if (err)
+    return {
+      ok: false,
+      status: 400,
+      errors: [
+        {
+          param: 'serviceName',
+          value: name,
+          code: 'PARAM_INVALID',
+          message: `serviceName: ${name} ${err}`,
+          allowed: def?.allowed ?? '',
+        },
+      ],
+    };
   const acl = entries.get('aclName')?.trim();
-  return { ok: true, serviceName: name, ...(acl ? { aclName: acl } : {}), distribute: entries.get('distribute')?.toLowerCase() === 'true' };
+  return {
+    ok: true,
+    serviceName: name,
+    ...(acl ? { aclName: acl } : {}),
+    distribute: entries.get('distribute')?.toLowerCase() === 'true',
+  };
 }
 
 export { PARAMS };

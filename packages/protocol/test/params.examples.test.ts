@@ -42,6 +42,10 @@ describe('every parameter of the table', () => {
 
   it('raw configuration is refused unless the operator allows it', () => {
     const r = parseServiceSpec({ ...BASE, backendExtra: 'http-request set-header X-A 1' });
-    expect(r).toMatchObject({ ok: false, status: 400, errors: [{ param: 'backendExtra', code: 'PARAM_RAW_DISABLED' }] });
+    expect(r).toMatchObject({
+      ok: false,
+      status: 400,
+      errors: [{ param: 'backendExtra', code: 'PARAM_RAW_DISABLED' }],
+    });
   });
 });

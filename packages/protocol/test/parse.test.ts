@@ -20,14 +20,22 @@ describe('parseServiceSpec status mapping (as upstream)', () => {
     });
   });
   it('missing port -> 400', () => {
-    expect(parseServiceSpec('serviceName=a&servicePath=/a')).toMatchObject({ ok: false, status: 400, errors: [{ code: 'PORT_REQUIRED' }] });
+    expect(parseServiceSpec('serviceName=a&servicePath=/a')).toMatchObject({
+      ok: false,
+      status: 400,
+      errors: [{ code: 'PORT_REQUIRED' }],
+    });
   });
   it('replicas=0 is a removal and needs no routing fields', () => {
     expect(parseServiceSpec('serviceName=a&replicas=0')).toMatchObject({ ok: true, spec: { replicas: 0 } });
   });
   it('unknown parameter gets a did-you-mean', () => {
     const r = parseServiceSpec('serviceName=a&servicepath=/a&port=1');
-    expect(r).toMatchObject({ ok: false, status: 400, errors: [{ param: 'servicepath', code: 'PARAM_UNKNOWN', didYouMean: 'servicePath' }] });
+    expect(r).toMatchObject({
+      ok: false,
+      status: 400,
+      errors: [{ param: 'servicepath', code: 'PARAM_UNKNOWN', didYouMean: 'servicePath' }],
+    });
   });
   it('Docker Flow Monitor labels are ignored with a warning', () => {
     const r = parseServiceSpec('serviceName=a&servicePath=/a&port=1&scrapePort=9090&alertName=mem');
@@ -36,21 +44,34 @@ describe('parseServiceSpec status mapping (as upstream)', () => {
   });
   it('newline in a value is refused (config injection)', () => {
     const r = parseServiceSpec({ serviceName: 'a', servicePath: '/a\n  bind :9999', port: '80' });
-    expect(r).toMatchObject({ ok: false, status: 400, errors: [{ param: 'servicePath', code: 'PARAM_INVALID' }] });
+    expect(r).toMatchObject({
+      ok: false,
+      status: 400,
+      errors: [{ param: 'servicePath', code: 'PARAM_INVALID' }],
+    });
   });
   it('passwords are masked in errors', () => {
-    const r = parseServiceSpec({ serviceName: 'a', servicePath: '/a', port: '80', users: 'admin:top secret' });
+    const r = parseServiceSpec({
+      serviceName: 'a',
+      servicePath: '/a',
+      port: '80',
+      users: 'admin:top secret',
+    });
     expect(JSON.stringify(r)).not.toContain('top secret');
   });
   it('invalid regex rewrite is refused', () => {
-    const r = parseServiceSpec('serviceName=a&servicePath=/a&port=80&reqPathSearchReplace=' + encodeURIComponent('/x(,/y'));
+    const r = parseServiceSpec(
+      'serviceName=a&servicePath=/a&port=80&reqPathSearchReplace=' + encodeURIComponent('/x(,/y'),
+    );
     expect(r).toMatchObject({ ok: false, errors: [{ param: 'reqPathSearchReplace' }] });
   });
 });
 
 describe('destinations', () => {
   it('indexed values fall back to un-indexed ones', () => {
-    const r = parseServiceSpec('serviceName=a&port=8080&servicePath.1=/one&servicePath.2=/two&port.2=9090&userAgent.1=iphone');
+    const r = parseServiceSpec(
+      'serviceName=a&port=8080&servicePath.1=/one&servicePath.2=/two&port.2=9090&userAgent.1=iphone',
+    );
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.spec.destinations).toMatchObject([
@@ -63,10 +84,15 @@ describe('destinations', () => {
     expect(r).toMatchObject({ ok: false, errors: [{ code: 'INDEX_INVALID' }] });
   });
   it('an index out of range is refused', () => {
-    expect(parseServiceSpec('serviceName=a&port=1&servicePath.11=/a')).toMatchObject({ ok: false, errors: [{ code: 'INDEX_INVALID' }] });
+    expect(parseServiceSpec('serviceName=a&port=1&servicePath.11=/a')).toMatchObject({
+      ok: false,
+      errors: [{ code: 'INDEX_INVALID' }],
+    });
   });
   it('deprecated aliases map to their replacements with a warning', () => {
-    const r = parseServiceSpec('serviceName=a&port=1&servicePath=/a&addHeader=X-A%201&reqPathSearch=/a/&reqPathReplace=/b/&serviceDomainMatchAll=true&serviceDomain=x.com');
+    const r = parseServiceSpec(
+      'serviceName=a&port=1&servicePath=/a&addHeader=X-A%201&reqPathSearch=/a/&reqPathReplace=/b/&serviceDomainMatchAll=true&serviceDomain=x.com',
+    );
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.spec.addReqHeader).toEqual([{ name: 'X-A', value: '1' }]);
@@ -83,6 +109,10 @@ describe('destinations', () => {
 describe('parseRemoveRequest', () => {
   it('needs serviceName', () => {
     expect(parseRemoveRequest('aclName=x')).toMatchObject({ ok: false, status: 400 });
-    expect(parseRemoveRequest('serviceName=go-demo&port=8080&distribute=true')).toEqual({ ok: true, serviceName: 'go-demo', distribute: true });
+    expect(parseRemoveRequest('serviceName=go-demo&port=8080&distribute=true')).toEqual({
+      ok: true,
+      serviceName: 'go-demo',
+      distribute: true,
+    });
   });
 });

@@ -112,7 +112,8 @@ export function list(raw: string): string[] {
 /** Markdown table of an env table, for docs/CONFIG.md. */
 export function renderEnvTable(table: Record<string, EnvVar<unknown>>): string {
   const rows = Object.values(table).map((v) => {
-    const def = v.defaultDoc ?? (v.default === undefined || v.default === '' ? '—' : `\`${String(v.default)}\``);
+    const def =
+      v.defaultDoc ?? (v.default === undefined || v.default === '' ? '—' : `\`${String(v.default)}\``);
     const secret = secretFileName(v);
     return `| \`${v.name}\` | ${def} | ${secret ? `\`${secret}\`` : '—'} | ${v.doc.replace(/\|/g, '\\|')} |`;
   });

@@ -29,6 +29,6 @@ export async function docker(...args: string[]): Promise<string> {
     return stdout.trim();
   } catch (e) {
     const err = e as { stderr?: string; message: string };
-    throw new Error(`docker ${args.join(' ')} failed: ${err.stderr ?? err.message}`);
+    throw new Error(`docker ${args.join(' ')} failed: ${err.stderr ?? err.message}`, { cause: e });
   }
 }
