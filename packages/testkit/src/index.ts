@@ -3,3 +3,5 @@ export * from './ports.js';
 export * from './procs.js';
 export * from './haproxy.js';
 export * from './docker.js';
+export * from './dns.js';
+export * from './proxy.js';

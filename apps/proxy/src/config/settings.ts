@@ -84,4 +84,6 @@ export interface RenderInput {
 export interface RenderedConfig {
   readonly haproxyCfg: string;
   readonly files: Readonly<Record<string, string>>;
+  /** Services or values left out or adjusted while rendering (name collisions, unsafe values...), for the log. */
+  readonly warnings?: readonly string[];
 }

@@ -1,0 +1,193 @@
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { readFileSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
+import { toEntries, type ParamInput } from '@flowproxy/protocol';
+import type { Logger } from '@flowproxy/runtime';
+import { errorReply, type ProxyControl, type Reply } from '../control/control.js';
+import { forwardToPeers } from '../distribute/forward.js';
+import type { PeerResolver } from '../distribute/peers.js';
+import type { Metrics } from '../metrics.js';
+import type { ReloadPipeline } from '../reload/pipeline.js';
+import { maskSpec } from './mask.js';
+
+export const API_PREFIX = '/v1/docker-flow-proxy';
+
+export interface ApiDeps {
+  readonly control: ProxyControl;
+  readonly pipeline: ReloadPipeline;
+  readonly metrics: Metrics;
+  readonly logger: Logger;
+  /** True once the initial state is applied (LISTENER_ADDRESS fetch done, or immediately without it). */
+  readonly ready: () => boolean;
+  readonly peers: PeerResolver;
+  readonly distributeTimeoutMs: number;
+  /** Asks the listener(s) to send every service again (`reload?fromListener=true`). */
+  readonly notifyListener?: () => Promise<void>;
+  readonly listCerts: () => string[];
+  readonly secretsDir: string;
+}
+
+/** Query string and body (urlencoded or JSON) as one input; a name given in both must agree. */
+function inputOf(req: Request): Record<string, unknown> {
+  const out: Record<string, unknown[]> = {};
+  const add = (k: string, v: unknown): void => {
+    (out[k] ??= []).push(v);
+  };
+  for (const [k, v] of new URL(req.originalUrl, 'http://local').searchParams) add(k, v);
+  const body: unknown = req.body;
+  if (body && typeof body === 'object' && !Array.isArray(body)) {
+    for (const [k, v] of Object.entries(body as Record<string, unknown>)) add(k, v);
+  }
+  return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, v.length === 1 ? v[0] : v]));
+}
+
+const wantsDistribute = (input: Record<string, unknown>): boolean =>
+  [input.distribute].flat().some((v) => String(v).toLowerCase() === 'true');
+
+/** Express 5 handlers may be async; a thrown error reaches the JSON error handler. */
+type Handler = (req: Request, res: Response) => Promise<Reply | void>;
+
+export function createApp(deps: ApiDeps): express.Express {
+  const { control, pipeline, metrics, logger } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+
+  const stateHeaders = (res: Response): void => {
+    res.setHeader('X-Flowproxy-State', pipeline.hash);
+    res.setHeader('X-Flowproxy-State-Version', String(pipeline.version));
+  };
+  const route = (path: string, fn: Handler, ...pre: express.RequestHandler[]): void => {
+    app.all([`${API_PREFIX}/${path}`], ...pre, async (req: Request, res: Response) => {
+      const reply = await fn(req, res);
+      if (!reply) return;
+      stateHeaders(res);
+      res.status(reply.status).json(reply.body);
+    });
+  };
+
+  const parsers = [express.json({ limit: '5mb' }), express.urlencoded({ extended: false, limit: '5mb' })];
+
+  /** distribute=true: validate here, then send to every replica (this one included) and wait for all. */
+  const distributed = async (op: 'reconfigure' | 'remove', input: Record<string, unknown>, local: () => Promise<Reply>): Promise<Reply> => {
+    if (!wantsDistribute(input)) return local();
+    if (op === 'reconfigure') {
+      const plan = control.plan(input as ParamInput);
+      if (!plan.ok) return local(); // the same validation answer, recorded, without bothering the peers
+    }
+    let peers: string[];
+    try {
+      peers = await deps.peers();
+    } catch (e) {
+      return errorReply(500, 'DISTRIBUTE_FAILED', (e as Error).message);
+    }
+    if (peers.length === 0) {
+      const reply = await local();
+      return reply.status === 200 ? { status: 200, body: { ...reply.body, Message: 'no other replicas found: applied locally' } } : reply;
+    }
+    const { entries } = toEntries(input as ParamInput);
+    const results = await forwardToPeers(op, new URLSearchParams([...entries]), peers, deps.distributeTimeoutMs);
+    const serviceName = entries.get('serviceName');
+    if (results.every((r) => r.ok)) {
+      return { status: 200, body: { Status: 'OK', Message: 'Distributed to all instances', ServiceName: serviceName, replicas: results } };
+    }
+    const statuses = new Set(results.map((r) => r.status));
+    const only = results[0]?.status;
+    const status = statuses.size === 1 && only !== undefined && only >= 400 && only < 500 ? only : 500;
+    const failed = results.filter((r) => !r.ok);
+    const message = `Could not apply the request on ${failed.length} of ${results.length} replicas: ${failed.map((r) => `${r.address} (${r.status ?? 'no answer'}: ${r.message})`).join(', ')}`;
+    logger.warn('distribute failed', { event: 'distribute', op, serviceName, failed: failed.map((r) => r.address) });
+    return errorReply(status, 'DISTRIBUTE_FAILED', message, failed.map((r) => ({ param: 'distribute', code: 'PARAM_INVALID', message: `${r.address}: ${r.status ?? 'no answer'} ${r.message}` })), { ServiceName: serviceName, replicas: results });
+  };
+
+  route('reconfigure', async (req) => {
+    const input = inputOf(req);
+    return distributed('reconfigure', input, () => control.reconfigure(input as ParamInput));
+  }, ...parsers);
+
+  route('remove', async (req) => {
+    const input = inputOf(req);
+    return distributed('remove', input, () => control.remove(input as ParamInput));
+  }, ...parsers);
+
+  route('reload', async (req) => {
+    const q = new URL(req.originalUrl, 'http://local').searchParams;
+    if (q.get('fromListener')?.toLowerCase() === 'true') {
+      if (!deps.notifyListener) return errorReply(400, 'NO_LISTENER', 'fromListener=true needs LISTENER_ADDRESS');
+      try {
+        await deps.notifyListener();
+      } catch (e) {
+        return errorReply(500, 'LISTENER_UNREACHABLE', (e as Error).message);
+      }
+      return { status: 200, body: { Status: 'OK', Message: 'the listener was asked to send every service' } };
+    }
+    return control.reload();
+  });
+
+  route('config', async (req, res) => {
+    const q = new URL(req.originalUrl, 'http://local').searchParams;
+    if (q.get('type') === 'json') {
+      const services = Object.fromEntries([...pipeline.services].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, maskSpec(v)]));
+      return { status: 200, body: { version: pipeline.version, hash: pipeline.hash, services, rejected: Object.fromEntries(pipeline.rejected) } };
+    }
+    const cfg = pipeline.runningConfig;
+    stateHeaders(res);
+    if (cfg === undefined) {
+      res.status(500).json(errorReply(500, 'NO_CONFIG', 'no configuration has been written yet').body);
+      return;
+    }
+    res.status(200).type('text/plain').send(cfg);
+  });
+
+  route('ping', async () => ({ status: 200, body: { Status: 'OK', Message: '' } }));
+
+  route('successfulinitreload', async () =>
+    deps.ready()
+      ? { status: 200, body: { Status: 'OK', Message: '' } }
+      : errorReply(503, 'NOT_READY', 'the initial state from the listener is not applied yet'),
+  );
+
+  const metricsHandler: Handler = async (_req, res) => {
+    metrics.ready.set(deps.ready() ? 1 : 0);
+    stateHeaders(res);
+    res.status(200).type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  };
+  route('metrics', metricsHandler);
+  app.all(['/metrics'], async (req, res) => {
+    await metricsHandler(req, res);
+  });
+
+  route('cert', async (req) => {
+    if (req.method !== 'PUT') return errorReply(405, 'METHOD_NOT_ALLOWED', 'use PUT with the PEM as the body');
+    const q = new URL(req.originalUrl, 'http://local').searchParams;
+    const body: unknown = req.body;
+    return control.putCert(q.get('certName') ?? undefined, typeof body === 'string' ? body : '');
+  }, express.text({ type: () => true, limit: '5mb' }));
+
+  route('certs', async () => {
+    const certs = deps.listCerts()
+      .filter((f) => !f.startsWith(`${deps.secretsDir}/`))
+      .map((f) => {
+        let content = '';
+        try {
+          content = readFileSync(f, 'utf8');
+        } catch {
+          // vanished since the listing
+        }
+        return { ProxyServiceName: basename(f), CertsDir: dirname(f), CertContent: content };
+      });
+    return { status: 200, body: { Status: 'OK', Message: '', Certs: certs } };
+  });
+
+  app.all(['/v1/docker-flow-proxy/{*rest}'], (req, res) => {
+    res.status(404).json(errorReply(404, 'NOT_FOUND', `unknown endpoint ${req.path}`).body);
+  });
+
+  app.use((err: Error & { status?: number; type?: string }, _req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) return next(err);
+    const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
+    if (status === 500) logger.error('request failed', { event: 'api.error', error: err.message });
+    res.status(status).json(errorReply(status, status === 500 ? 'INTERNAL' : 'BAD_REQUEST', err.message).body);
+  });
+  return app;
+}

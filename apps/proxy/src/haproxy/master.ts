@@ -1,0 +1,240 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { Logger } from '@flowproxy/runtime';
+import { parseShowProc, type ProcInfo } from './show-proc.js';
+import { sendCommand } from './socket.js';
+
+export class HaproxyError extends Error {
+  constructor(
+    readonly code: 'HAPROXY_START_FAILED' | 'HAPROXY_RELOAD_FAILED' | 'HAPROXY_NOT_RUNNING',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'HaproxyError';
+  }
+}
+
+export interface MasterOptions {
+  readonly bin: string;
+  /** Absolute path: the master re-executes itself with the same arguments on every reload. */
+  readonly cfgFile: string;
+  readonly runtimeDir: string;
+  readonly logger: Logger;
+  /** How long a reload or a start may take before it counts as failed. */
+  readonly timeoutMs?: number;
+}
+
+export const runtimePaths = (runtimeDir: string) => ({
+  pidFile: join(runtimeDir, 'haproxy.pid'),
+  masterSock: join(runtimeDir, 'master.sock'),
+  adminSock: join(runtimeDir, 'admin.sock'),
+  serverState: join(runtimeDir, 'server-state'),
+});
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * HAProxy in master-worker mode (`-W -S master.sock`): the only place that starts it. A reload is
+ * SIGUSR2 to the master, which hands the listening sockets to the new worker itself (0 failed
+ * requests measured here); it is confirmed on the master CLI because 2.6 reports no status.
+ * A master left running by a previous control plane is adopted instead of started twice.
+ */
+export class HaproxyMaster {
+  private child: ChildProcess | undefined;
+  private childExit: Promise<void> = Promise.resolve();
+  private masterPid: number | undefined;
+  private stopping = false;
+  private watch: NodeJS.Timeout | undefined;
+  private readonly paths: ReturnType<typeof runtimePaths>;
+  private readonly timeoutMs: number;
+  /** Called after the master died unexpectedly and was started again. */
+  onRestart: (() => void) | undefined;
+
+  constructor(private readonly opts: MasterOptions) {
+    this.paths = runtimePaths(opts.runtimeDir);
+    this.timeoutMs = opts.timeoutMs ?? 10000;
+  }
+
+  get pid(): number | undefined {
+    return this.masterPid;
+  }
+
+  /** Adopts a live master of ours (pid file + matching command line) and reloads it, or starts one. */
+  async startOrAdopt(): Promise<'adopted' | 'started'> {
+    const pid = this.previousMaster();
+    if (pid !== undefined) {
+      this.masterPid = pid;
+      this.opts.logger.info('adopting the running HAProxy master', { event: 'haproxy.adopt', pid });
+      this.watchAdopted();
+      await this.reload();
+      return 'adopted';
+    }
+    await this.start();
+    return 'started';
+  }
+
+  private previousMaster(): number | undefined {
+    let pid: number;
+    try {
+      pid = Number(readFileSync(this.paths.pidFile, 'utf8').trim());
+    } catch {
+      return undefined;
+    }
+    if (!Number.isInteger(pid) || pid <= 1 || !alive(pid)) return undefined;
+    try {
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      return cmdline.some((a) => a.startsWith(this.paths.masterSock)) ? pid : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async start(): Promise<void> {
+    const args = ['-W', '-S', `${this.paths.masterSock},mode,600`, '-p', this.paths.pidFile, '-f', this.opts.cfgFile];
+    const child = spawn(this.opts.bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = child;
+    const output: string[] = [];
+    const pipe = (stream: NodeJS.ReadableStream | null): void => {
+      if (!stream) return;
+      createInterface({ input: stream }).on('line', (line) => {
+        if (output.length < 50) output.push(line);
+        const level = /^\[(ALERT|WARNING)\]/.test(line) ? 'warn' : 'info';
+        this.opts.logger.log(level, line, { event: 'haproxy.output' });
+      });
+    };
+    pipe(child.stdout);
+    pipe(child.stderr);
+    let exited = false;
+    let markExited: () => void = () => undefined;
+    this.childExit = new Promise<void>((r) => (markExited = r));
+    child.once('exit', (code, signal) => {
+      exited = true;
+      markExited();
+      if (this.child === child) this.child = undefined;
+      if (this.stopping) return;
+      this.opts.logger.error('HAProxy master exited', { event: 'haproxy.exit', code, signal });
+      if (this.masterPid === child.pid) void this.restartLater();
+    });
+    const deadline = Date.now() + this.timeoutMs;
+    for (;;) {
+      if (exited) throw new HaproxyError('HAPROXY_START_FAILED', `HAProxy exited at start: ${output.slice(-8).join(' | ')}`);
+      const info = await this.showProc().catch(() => undefined);
+      if (info && info.workers.length > 0) {
+        this.masterPid = child.pid;
+        this.opts.logger.info('HAProxy started', { event: 'haproxy.start', pid: child.pid, worker: info.workers[0] });
+        return;
+      }
+      if (Date.now() > deadline) {
+        child.kill('SIGKILL');
+        throw new HaproxyError('HAPROXY_START_FAILED', `HAProxy did not start a worker within ${this.timeoutMs} ms`);
+      }
+      await sleep(20);
+    }
+  }
+
+  private async restartLater(): Promise<void> {
+    this.masterPid = undefined;
+    for (let attempt = 1; !this.stopping; attempt++) {
+      await sleep(Math.min(200 * attempt, 2000));
+      if (this.stopping) return;
+      try {
+        await this.start();
+        this.onRestart?.();
+        return;
+      } catch (e) {
+        this.opts.logger.error('HAProxy restart failed', { event: 'haproxy.restart', attempt, error: (e as Error).message });
+      }
+    }
+  }
+
+  /** An adopted master is not our child: poll it so its death is noticed too. */
+  private watchAdopted(): void {
+    this.watch = setInterval(() => {
+      const pid = this.masterPid;
+      if (pid === undefined || this.child || this.stopping || alive(pid)) return;
+      this.opts.logger.error('adopted HAProxy master is gone', { event: 'haproxy.exit', pid });
+      void this.restartLater();
+    }, 1000);
+    this.watch.unref();
+  }
+
+  showProc(): Promise<ProcInfo | undefined> {
+    return sendCommand(this.paths.masterSock, 'show proc', 1000).then(parseShowProc);
+  }
+
+  /**
+   * Keeps DNS-resolved addresses across the reload (`server-state-file`), signals the master and
+   * waits until `show proc` shows a new worker (success) or a failed reload count (failure).
+   */
+  async reload(): Promise<void> {
+    const pid = this.masterPid;
+    if (pid === undefined || !alive(pid)) throw new HaproxyError('HAPROXY_NOT_RUNNING', 'HAProxy is not running');
+    await this.saveServerState();
+    const before = await this.retryShowProc();
+    process.kill(pid, 'SIGUSR2');
+    const deadline = Date.now() + this.timeoutMs;
+    while (Date.now() < deadline) {
+      await sleep(10);
+      const now = await this.showProc().catch(() => undefined);
+      if (!now || now.reloads <= before.reloads) continue;
+      if (now.failedReloads > before.failedReloads) {
+        throw new HaproxyError('HAPROXY_RELOAD_FAILED', 'HAProxy refused the new configuration (see its log)');
+      }
+      if (now.workers.some((w) => !before.workers.includes(w))) return;
+    }
+    throw new HaproxyError('HAPROXY_RELOAD_FAILED', `no new HAProxy worker within ${this.timeoutMs} ms`);
+  }
+
+  private async retryShowProc(): Promise<ProcInfo> {
+    const deadline = Date.now() + this.timeoutMs;
+    for (;;) {
+      const info = await this.showProc().catch(() => undefined);
+      if (info) return info;
+      if (Date.now() > deadline) throw new HaproxyError('HAPROXY_NOT_RUNNING', 'the HAProxy master CLI does not answer');
+      await sleep(20);
+    }
+  }
+
+  private async saveServerState(): Promise<void> {
+    try {
+      const state = await sendCommand(this.paths.adminSock, 'show servers state', 2000);
+      if (!state.startsWith('1')) return; // version line; anything else is an error message
+      const tmp = `${this.paths.serverState}.tmp`;
+      writeFileSync(tmp, state);
+      renameSync(tmp, this.paths.serverState);
+    } catch (e) {
+      this.opts.logger.debug('no server state saved', { event: 'haproxy.server-state', error: (e as Error).message });
+    }
+  }
+
+  /** Stops the master (and with it the workers): SIGUSR1 lets workers finish, SIGTERM after a grace period. */
+  async stop(graceMs = 3000): Promise<void> {
+    this.stopping = true;
+    if (this.watch) clearInterval(this.watch);
+    const pid = this.masterPid;
+    if (pid === undefined || !alive(pid)) return;
+    process.kill(pid, 'SIGTERM');
+    const deadline = Date.now() + graceMs;
+    while (alive(pid) && Date.now() < deadline) await sleep(20);
+    if (alive(pid)) process.kill(pid, 'SIGKILL');
+    // A child of ours must be reaped before its pid counts as gone.
+    await this.childExit;
+  }
+
+  /** Leaves HAProxy running (a restarted control plane adopts it). */
+  detach(): void {
+    this.stopping = true;
+    if (this.watch) clearInterval(this.watch);
+  }
+}

@@ -1,0 +1,55 @@
+import express, { type Express, type Request, type Response } from 'express';
+import type { Registry } from 'prom-client';
+
+export const API_PREFIX = '/v1/docker-flow-swarm-listener';
+
+export interface ApiDeps {
+  /** Parameters of every labelled, running service; rejects when not ready within the wait. */
+  services(): Promise<Record<string, string>[]>;
+  nodes(): Promise<Record<string, string>[]>;
+  /** Re-send every labelled service (asynchronously). */
+  notifyServices(): void;
+  readonly registry: Registry;
+}
+
+const OK = { Status: 'OK' };
+
+function fail(res: Response, status: number, code: string, e: unknown): void {
+  res.status(status).json({ Status: 'NOK', code, Message: e instanceof Error ? e.message : String(e) });
+}
+
+/** The upstream endpoints (any method, as upstream's plain ServeMux) plus /metrics. */
+export function createApi(deps: ApiDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.all(`${API_PREFIX}/ping`, (_req: Request, res: Response) => {
+    res.json(OK);
+  });
+  app.all(`${API_PREFIX}/notify-services`, (_req: Request, res: Response) => {
+    deps.notifyServices();
+    res.json(OK);
+  });
+  app.all(`${API_PREFIX}/get-services`, async (_req: Request, res: Response) => {
+    try {
+      res.json(await deps.services());
+    } catch (e) {
+      fail(res, 503, 'NOT_READY', e);
+    }
+  });
+  app.all(`${API_PREFIX}/get-nodes`, async (_req: Request, res: Response) => {
+    try {
+      res.json(await deps.nodes());
+    } catch (e) {
+      fail(res, 500, 'DOCKER_API', e);
+    }
+  });
+  const metrics = async (_req: Request, res: Response): Promise<void> => {
+    res.set('Content-Type', deps.registry.contentType).send(await deps.registry.metrics());
+  };
+  app.all(`${API_PREFIX}/metrics`, metrics);
+  app.all('/metrics', metrics);
+  app.use((req: Request, res: Response) => {
+    res.status(404).json({ Status: 'NOK', code: 'NOT_FOUND', Message: `no endpoint ${req.path}` });
+  });
+  return app;
+}

@@ -1,0 +1,67 @@
+import type { Logger } from '@flowproxy/runtime';
+import { maskedQuery, removedLogLine, withQuery } from '../core/notification.js';
+import type { Metrics } from '../metrics.js';
+import { urlLabel } from '../metrics.js';
+import { deliver, type RetryPolicy, type Transport } from './deliver.js';
+import type { SendFn } from './dispatcher.js';
+
+/** deliver() with the upstream log lines and the per-URL metrics. */
+export function createSender(
+  transport: Transport,
+  policy: RetryPolicy,
+  log: Logger,
+  metrics?: Metrics,
+): SendFn {
+  return async (ep, n, signal) => {
+    const url = withQuery(ep.url, n.params);
+    const labels = { url: urlLabel(ep.url), kind: n.kind };
+    if (n.kind === 'remove') log.info(removedLogLine(ep.url, n.params.serviceName ?? n.service));
+    else log.info(`Sending service created notification to ${ep.url}?${maskedQuery(n.params)}`);
+    const started = performance.now();
+    const outcome = await deliver(transport, url, ep.method, n.kind, policy, signal, (attempt, reason) => {
+      metrics?.retried.inc(labels);
+      log.warn('notification failed, retrying', {
+        service: n.service,
+        kind: n.kind,
+        url: ep.url,
+        attempt,
+        reason,
+        retryInMs: policy.intervalMs,
+      });
+    });
+    const meta = { service: n.service, kind: n.kind, url: ep.url, attempts: outcome.attempts };
+    switch (outcome.result) {
+      case 'delivered':
+        metrics?.sent.inc(labels);
+        log.info('notification delivered', {
+          ...meta,
+          status: outcome.status,
+          ms: Math.round(performance.now() - started),
+        });
+        break;
+      case 'rejected':
+        metrics?.failed.inc(labels);
+        log.error(`ERROR: ${ep.url} returned status code ${outcome.status}: ${outcome.body}`, {
+          ...meta,
+          code: 'NOTIFICATION_REJECTED',
+          status: outcome.status,
+        });
+        break;
+      case 'failed':
+        metrics?.failed.inc(labels);
+        log.error(
+          `ERROR: notification to ${ep.url} failed after ${outcome.attempts} attempts: ${outcome.reason}`,
+          {
+            ...meta,
+            code: 'NOTIFICATION_FAILED',
+          },
+        );
+        break;
+      case 'cancelled':
+        metrics?.cancelled.inc(labels);
+        log.info('notification superseded by a newer one', meta);
+        break;
+    }
+    return outcome;
+  };
+}

@@ -1,0 +1,163 @@
+import Docker from 'dockerode';
+import { DockerError, type ServiceEvent, type SwarmApi, type SwarmNode, type SwarmService } from './types.js';
+
+/** dockerode connection options from `unix:///path`, `tcp://host:port` or `http://host:port`. */
+export function dockerOptions(host: string): Docker.DockerOptions {
+  if (host.startsWith('unix://')) return { socketPath: host.slice('unix://'.length) };
+  const u = new URL(host.replace(/^tcp:/, 'http:'));
+  return { protocol: 'http', host: u.hostname, port: Number(u.port || 2375) };
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+const s = (v: unknown): string => (typeof v === 'string' ? v : '');
+const labels = (v: unknown): Record<string, string> =>
+  isRecord(v)
+    ? Object.fromEntries(Object.entries(v).filter((e): e is [string, string] => typeof e[1] === 'string'))
+    : {};
+
+function statusCode(e: unknown): number | undefined {
+  return isRecord(e) && typeof e.statusCode === 'number' ? e.statusCode : undefined;
+}
+
+/** A container start still to be checked: with a healthcheck, Swarm counts it running only once healthy. */
+type RawEvent = ServiceEvent | { kind: 'container-start'; serviceId: string; containerId: string };
+
+function toEvent(line: string): RawEvent | null {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(line);
+  } catch {
+    return null;
+  }
+  if (!isRecord(raw) || !isRecord(raw.Actor)) return null;
+  const action = raw.Action;
+  if (raw.Type === 'container') {
+    const attrs = isRecord(raw.Actor.Attributes) ? raw.Actor.Attributes : {};
+    const serviceId = s(attrs['com.docker.swarm.service.id']);
+    if (!serviceId) return null;
+    if (action === 'start') return { kind: 'container-start', serviceId, containerId: s(raw.Actor.ID) };
+    if (action === 'health_status: healthy') return { action: 'task-started', id: serviceId };
+    return null;
+  }
+  if (raw.Type !== 'service') return null;
+  if (action !== 'create' && action !== 'update' && action !== 'remove') return null;
+  const id = s(raw.Actor.ID);
+  if (!id) return null;
+  const name = isRecord(raw.Actor.Attributes) ? s(raw.Actor.Attributes.name) : '';
+  return name ? { action, id, name } : { action, id };
+}
+
+/** The only module that talks to Docker. */
+export function createSwarmApi(host: string): SwarmApi {
+  const docker = new Docker(dockerOptions(host));
+  const hasHealthcheck = async (containerId: string): Promise<boolean> => {
+    try {
+      const info = await docker.getContainer(containerId).inspect();
+      const test = info.Config?.Healthcheck?.Test;
+      return Array.isArray(test) && test.length > 0 && test[0] !== 'NONE';
+    } catch {
+      return true; // unknown: let the task poll decide
+    }
+  };
+  return {
+    async listServices() {
+      try {
+        return (await docker.listServices()) as SwarmService[];
+      } catch (e) {
+        throw new DockerError('service ls', e);
+      }
+    },
+
+    async inspectService(id) {
+      try {
+        return (await docker.getService(id).inspect()) as SwarmService;
+      } catch (e) {
+        if (statusCode(e) === 404) return null;
+        throw new DockerError('service inspect', e);
+      }
+    },
+
+    async servicesWithRunningTasks(serviceIds) {
+      const out = new Set<string>();
+      if (serviceIds.length === 0) return out;
+      let tasks: unknown[];
+      try {
+        tasks = await docker.listTasks({
+          filters: { service: [...serviceIds], 'desired-state': ['running'] },
+        });
+      } catch (e) {
+        throw new DockerError('task ls', e);
+      }
+      for (const t of tasks) {
+        if (isRecord(t) && isRecord(t.Status) && t.Status.State === 'running') out.add(s(t.ServiceID));
+      }
+      return out;
+    },
+
+    async listNodes() {
+      let nodes: unknown[];
+      try {
+        nodes = await docker.listNodes();
+      } catch (e) {
+        throw new DockerError('node ls', e);
+      }
+      return nodes.filter(isRecord).map((n): SwarmNode => {
+        const spec = isRecord(n.Spec) ? n.Spec : {};
+        const desc = isRecord(n.Description) ? n.Description : {};
+        const status = isRecord(n.Status) ? n.Status : {};
+        const version = isRecord(n.Version) && typeof n.Version.Index === 'number' ? n.Version.Index : 0;
+        return {
+          id: s(n.ID),
+          hostname: s(desc.Hostname),
+          address: s(status.Addr),
+          versionIndex: version,
+          state: s(status.State),
+          role: s(spec.Role),
+          availability: s(spec.Availability),
+          labels: labels(spec.Labels),
+          engineLabels: isRecord(desc.Engine) ? labels(desc.Engine.Labels) : {},
+        };
+      });
+    },
+
+    async *events(signal, onOpen) {
+      let stream: NodeJS.ReadableStream;
+      try {
+        stream = await docker.getEvents({
+          filters: {
+            type: ['service', 'container'],
+            event: ['create', 'update', 'remove', 'start', 'health_status'],
+          },
+          abortSignal: signal,
+        } as Docker.GetEventsOptions);
+      } catch (e) {
+        throw new DockerError('events', e);
+      }
+      const destroy = (): void => {
+        (stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
+      };
+      signal.addEventListener('abort', destroy, { once: true });
+      onOpen?.();
+      let buf = '';
+      try {
+        for await (const chunk of stream) {
+          buf += typeof chunk === 'string' ? chunk : chunk.toString('utf8');
+          let nl: number;
+          while ((nl = buf.indexOf('\n')) >= 0) {
+            const ev = toEvent(buf.slice(0, nl));
+            buf = buf.slice(nl + 1);
+            if (ev === null) continue;
+            if (!('kind' in ev)) yield ev;
+            else if (!(await hasHealthcheck(ev.containerId)))
+              yield { action: 'task-started', id: ev.serviceId };
+          }
+        }
+      } catch (e) {
+        if (!signal.aborted) throw new DockerError('events stream', e);
+      } finally {
+        signal.removeEventListener('abort', destroy);
+        destroy();
+      }
+    },
+  };
+}

@@ -1,0 +1,66 @@
+/**
+ * The few facts the listener needs from Docker, independent of dockerode so the core is unit-tested
+ * with a fake. Field names follow the Engine API.
+ */
+export interface SwarmService {
+  readonly ID: string;
+  readonly Version?: { readonly Index?: number };
+  readonly Spec?: {
+    readonly Name?: string;
+    readonly Labels?: Readonly<Record<string, string>>;
+    readonly Mode?: {
+      readonly Replicated?: { readonly Replicas?: number };
+      readonly Global?: object;
+      readonly ReplicatedJob?: object;
+      readonly GlobalJob?: object;
+    };
+  };
+}
+
+export type ServiceEventAction = 'create' | 'update' | 'remove';
+
+/**
+ * A service event, or a task container that started on this engine's node: the fast signal that a
+ * service has a running task (tasks on other nodes are seen by polling the task list).
+ */
+export type ServiceEvent =
+  | { readonly action: ServiceEventAction; readonly id: string; readonly name?: string }
+  | { readonly action: 'task-started'; readonly id: string };
+
+export interface SwarmNode {
+  readonly id: string;
+  readonly hostname: string;
+  readonly address: string;
+  readonly versionIndex: number;
+  readonly state: string;
+  readonly role: string;
+  readonly availability: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly engineLabels: Readonly<Record<string, string>>;
+}
+
+export interface SwarmApi {
+  listServices(): Promise<SwarmService[]>;
+  /** null when the service does not exist (any more). */
+  inspectService(id: string): Promise<SwarmService | null>;
+  /** IDs (among `serviceIds`) of services with at least one task in state running. */
+  servicesWithRunningTasks(serviceIds: readonly string[]): Promise<Set<string>>;
+  listNodes(): Promise<SwarmNode[]>;
+  /**
+   * Service events (type=service, plus task container starts) until the stream ends, errors or `signal` aborts. `onOpen` runs
+   * once Docker accepted the subscription, so callers can reconcile without missing a change.
+   */
+  events(signal: AbortSignal, onOpen?: () => void): AsyncIterable<ServiceEvent>;
+}
+
+/** Typed error for Docker failures, so logs and metrics have a stable code. */
+export class DockerError extends Error {
+  readonly code = 'DOCKER_API';
+  constructor(
+    readonly operation: string,
+    cause: unknown,
+  ) {
+    super(`docker ${operation} failed: ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = 'DockerError';
+  }
+}

@@ -1,0 +1,275 @@
+import { bool, int, list, loadEnv, readSecret, str, EnvError, type EnvVar } from '@flowproxy/runtime';
+import { DEFAULT_NOTIFY_LABEL } from '@flowproxy/protocol';
+
+/** Seconds as a decimal (upstream takes whole seconds; fractions let tests and operators go faster). */
+function seconds(min: number): (raw: string) => number {
+  return (raw) => {
+    const t = raw.trim();
+    if (!/^-?[0-9]+(\.[0-9]+)?$/.test(t) || Number(t) < min) {
+      throw new Error(`must be a number of seconds >= ${min} (decimals allowed, e.g. 0.5)`);
+    }
+    return Number(t);
+  };
+}
+
+function pollingInterval(raw: string): number {
+  const t = raw.trim();
+  if (t === '-1') return -1;
+  return seconds(0)(t);
+}
+
+function urls(raw: string): string[] {
+  const out = list(raw);
+  for (const u of out) {
+    let parsed: URL;
+    try {
+      parsed = new URL(u);
+    } catch {
+      throw new Error(`"${u}" is not a URL (expected http://host:port/path)`);
+    }
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+      throw new Error(`"${u}" must start with http:// or https://`);
+    }
+  }
+  return out;
+}
+
+const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+export type HttpMethod = (typeof METHODS)[number];
+
+function methods(raw: string): HttpMethod[] {
+  const out = list(raw).map((m) => m.toUpperCase());
+  if (out.length === 0) throw new Error(`must be a comma list of: ${METHODS.join(', ')}`);
+  for (const m of out) {
+    if (!(METHODS as readonly string[]).includes(m))
+      throw new Error(`"${m}" must be one of: ${METHODS.join(', ')}`);
+  }
+  return out as HttpMethod[];
+}
+
+function dockerHost(raw: string): string {
+  const t = raw.trim();
+  if (!/^(unix:\/\/\/.+|tcp:\/\/[^/]+|https?:\/\/[^/]+\/?)$/.test(t)) {
+    throw new Error('must be unix:///path/to/docker.sock, tcp://host:port or http://host:port');
+  }
+  return t;
+}
+
+function nodeInfo(raw: string): boolean {
+  if (bool(raw)) {
+    throw new Error('true is not supported: nodeInfo is not used for routing by this proxy; leave it false');
+  }
+  return false;
+}
+
+const urlDoc = (kind: string): string =>
+  `Comma list of URLs notified when a labelled service is ${kind}; the parameters are appended to the query.`;
+
+/** Every variable the listener reads; docs/CONFIG.md (listener section) is generated from it. */
+export const LISTENER_ENV = {
+  notifyCreateUrl: {
+    name: 'DF_NOTIFY_CREATE_SERVICE_URL',
+    parse: urls,
+    default: [],
+    defaultDoc: '—',
+    doc: `${urlDoc('created or its routing labels or replicas change')} Legacy \`DF_NOTIF_CREATE_SERVICE_URL\` wins when set; \`DF_NOTIFICATION_URL\` is the fallback; the upstream secret \`df_notify_create_service_url\` is appended.`,
+  },
+  notifyRemoveUrl: {
+    name: 'DF_NOTIFY_REMOVE_SERVICE_URL',
+    parse: urls,
+    default: [],
+    defaultDoc: '—',
+    doc: `${urlDoc('removed or loses its notify label')} Legacy \`DF_NOTIF_REMOVE_SERVICE_URL\` wins when set; \`DF_NOTIFICATION_URL\` is the fallback; the upstream secret \`df_notify_remove_service_url\` is appended.`,
+  },
+  legacyCreateUrl: {
+    name: 'DF_NOTIF_CREATE_SERVICE_URL',
+    parse: urls,
+    default: [],
+    defaultDoc: '—',
+    doc: 'Deprecated name of DF_NOTIFY_CREATE_SERVICE_URL (takes precedence, as upstream).',
+  },
+  legacyRemoveUrl: {
+    name: 'DF_NOTIF_REMOVE_SERVICE_URL',
+    parse: urls,
+    default: [],
+    defaultDoc: '—',
+    doc: 'Deprecated name of DF_NOTIFY_REMOVE_SERVICE_URL (takes precedence, as upstream).',
+  },
+  notificationUrl: {
+    name: 'DF_NOTIFICATION_URL',
+    parse: urls,
+    default: [],
+    defaultDoc: '—',
+    doc: 'Fallback for both create and remove URLs when neither is set.',
+  },
+  createMethod: {
+    name: 'DF_NOTIFY_CREATE_SERVICE_METHOD',
+    parse: methods,
+    default: ['GET'] as HttpMethod[],
+    defaultDoc: '`GET`',
+    doc: 'HTTP method per create URL (comma list aligned with the URLs; a shorter list repeats its last method).',
+  },
+  removeMethod: {
+    name: 'DF_NOTIFY_REMOVE_SERVICE_METHOD',
+    parse: methods,
+    default: ['GET'] as HttpMethod[],
+    defaultDoc: '`GET`',
+    doc: 'HTTP method per remove URL, aligned as above.',
+  },
+  notifyLabel: {
+    name: 'DF_NOTIFY_LABEL',
+    parse: str,
+    default: DEFAULT_NOTIFY_LABEL,
+    doc: 'Label that selects a service: it must be `true` (case-insensitive). It is never sent.',
+  },
+  retry: {
+    name: 'DF_RETRY',
+    parse: int(1, 100000),
+    default: 50,
+    doc: 'Attempts per notification and URL (the first one included).',
+  },
+  retryInterval: {
+    name: 'DF_RETRY_INTERVAL',
+    parse: seconds(0),
+    default: 5,
+    doc: 'Seconds between attempts (decimals allowed). A newer notification for the same service cancels the pending retries.',
+  },
+  notifyTimeout: {
+    name: 'DF_NOTIFY_TIMEOUT',
+    parse: seconds(0.001),
+    default: 15,
+    doc: 'Seconds one notification request may take before it counts as failed and is retried (not upstream).',
+  },
+  pollingInterval: {
+    name: 'DF_SERVICE_POLLING_INTERVAL',
+    parse: pollingInterval,
+    default: -1,
+    doc: 'Seconds between full reconciles (list every service, notify what changed, remove what is gone). `-1` or `0`: every 30 s. Runs whether or not events are used.',
+  },
+  useEvents: {
+    name: 'DF_USE_DOCKER_SERVICE_EVENTS',
+    parse: bool,
+    default: true,
+    doc: 'Follow the Docker service event stream (reconnects with backoff). false: reconcile only.',
+  },
+  notifyImmediately: {
+    name: 'DF_NOTIFY_CREATE_SERVICE_IMMEDIATELY',
+    parse: bool,
+    default: false,
+    doc: 'true: notify a new service at once instead of waiting for its first running task.',
+  },
+  includeNodeInfo: {
+    name: 'DF_INCLUDE_NODE_IP_INFO',
+    parse: nodeInfo,
+    default: false,
+    doc: 'Only `false` is supported (the proxy does not route by nodeInfo); `true` stops start-up with a message.',
+  },
+  serviceNamePrefix: {
+    name: 'DF_SERVICE_NAME_PREFIX',
+    parse: str,
+    default: '',
+    doc: 'When set, `serviceName` becomes `<prefix>_<name>`.',
+  },
+  dfDockerHost: {
+    name: 'DF_DOCKER_HOST',
+    parse: dockerHost,
+    default: '',
+    defaultDoc: '—',
+    doc: 'Docker API address (upstream name); wins over DOCKER_HOST.',
+  },
+  dockerHost: {
+    name: 'DOCKER_HOST',
+    parse: dockerHost,
+    default: 'unix:///var/run/docker.sock',
+    doc: 'Docker API address: `unix:///path`, `tcp://host:port` or `http://host:port` (no TLS).',
+  },
+  apiPort: {
+    name: 'API_PORT',
+    parse: int(1, 65535),
+    default: 8080,
+    doc: 'Port of the listener API (`/v1/docker-flow-swarm-listener/...`, `/metrics`).',
+  },
+  logLevel: {
+    name: 'LOG_LEVEL',
+    parse: (raw: string) => {
+      const t = raw.trim();
+      if (!['error', 'warn', 'info', 'debug'].includes(t))
+        throw new Error('must be one of: error, warn, info, debug');
+      return t;
+    },
+    default: 'info',
+    doc: 'Log level of the JSON log lines on stdout.',
+  },
+} satisfies Record<string, EnvVar<unknown>>;
+
+/** Default full-reconcile interval (seconds) when DF_SERVICE_POLLING_INTERVAL does not set one. */
+export const DEFAULT_RECONCILE_SECONDS = 30;
+
+export interface Endpoint {
+  readonly url: string;
+  readonly method: HttpMethod;
+}
+
+export interface ListenerConfig {
+  readonly createEndpoints: readonly Endpoint[];
+  readonly removeEndpoints: readonly Endpoint[];
+  readonly notifyLabel: string;
+  readonly retries: number;
+  readonly retryIntervalMs: number;
+  readonly notifyTimeoutMs: number;
+  readonly reconcileIntervalMs: number;
+  readonly useEvents: boolean;
+  readonly notifyImmediately: boolean;
+  readonly serviceNamePrefix: string;
+  readonly dockerHost: string;
+  readonly apiPort: number;
+  readonly logLevel: string;
+}
+
+/** Method list aligned with the URL list; a shorter list repeats its last method (upstream). */
+export function alignMethods(urlList: readonly string[], methodList: readonly HttpMethod[]): Endpoint[] {
+  return urlList.map((url, i) => ({ url, method: methodList[Math.min(i, methodList.length - 1)] ?? 'GET' }));
+}
+
+/** Reads and validates the whole configuration; throws EnvError naming every bad variable. */
+export function loadListenerConfig(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  secretsDir = env.SECRETS_DIR ?? '/run/secrets',
+): ListenerConfig {
+  const v = loadEnv(LISTENER_ENV, { env, secretsDir });
+  const extra = (name: string): string[] => {
+    const raw = readSecret(secretsDir, name);
+    if (raw === undefined) return [];
+    try {
+      return urls(raw);
+    } catch (e) {
+      throw new EnvError([`secret ${name}: ${(e as Error).message}`]);
+    }
+  };
+  const pick = (legacy: string[], current: string[]): string[] =>
+    legacy.length > 0 ? legacy : current.length > 0 ? current : v.notificationUrl;
+  const createUrls = [
+    ...pick(v.legacyCreateUrl, v.notifyCreateUrl),
+    ...extra('df_notify_create_service_url'),
+  ];
+  const removeUrls = [
+    ...pick(v.legacyRemoveUrl, v.notifyRemoveUrl),
+    ...extra('df_notify_remove_service_url'),
+  ];
+  const reconcileSeconds = v.pollingInterval > 0 ? v.pollingInterval : DEFAULT_RECONCILE_SECONDS;
+  return {
+    createEndpoints: alignMethods(createUrls, v.createMethod),
+    removeEndpoints: alignMethods(removeUrls, v.removeMethod),
+    notifyLabel: v.notifyLabel.trim() || DEFAULT_NOTIFY_LABEL,
+    retries: v.retry,
+    retryIntervalMs: Math.round(v.retryInterval * 1000),
+    notifyTimeoutMs: Math.round(v.notifyTimeout * 1000),
+    reconcileIntervalMs: Math.round(reconcileSeconds * 1000),
+    useEvents: v.useEvents,
+    notifyImmediately: v.notifyImmediately,
+    serviceNamePrefix: v.serviceNamePrefix.trim(),
+    dockerHost: v.dfDockerHost || v.dockerHost,
+    apiPort: v.apiPort,
+    logLevel: v.logLevel,
+  };
+}

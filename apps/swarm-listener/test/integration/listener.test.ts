@@ -1,0 +1,337 @@
+import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import axios from 'axios';
+import { docker, ensureSwarm, eventually, freePort, type Started } from '@flowproxy/testkit';
+import { buildTestImage, DockerSocketProxy, Recorder, startListener, TEST_IMAGE } from './helpers.js';
+
+// One listener process for the whole file, talking to the real engine through a socket forwarder
+// (so the event-stream test can cut it), notifying a recording HTTP server.
+const RUN = `fpl-test-${process.pid.toString(36)}`;
+const CREATE = '/v1/docker-flow-proxy/reconfigure';
+const REMOVE = '/v1/docker-flow-proxy/remove';
+const RETRY = 10;
+const HASH =
+  'admin:$6$F2eJJA.G$BfoxX38MoNS10tywEzQZVDZOAjJn9wyTZJecYg.CymjwE8Rgm7xJn0KG3faT36GZbOtrsu4ba.vhsnHrPCNAa0';
+
+const rec = new Recorder();
+const sock = new DockerSocketProxy();
+let listener: Started;
+let apiPort: number;
+let dir: string;
+const created: string[] = [];
+
+const api = (path: string) => `http://127.0.0.1:${apiPort}/v1/docker-flow-swarm-listener/${path}`;
+const base = (name: string, more: string[] = []) => [
+  '--label',
+  'com.df.notify=true',
+  '--label',
+  'com.df.servicePath=/demo',
+  '--label',
+  'com.df.port=8080',
+  ...more,
+];
+
+async function create(name: string, args: string[]): Promise<void> {
+  created.push(name);
+  await docker(
+    'service',
+    'create',
+    '-d',
+    '--no-resolve-image',
+    '--endpoint-mode',
+    'dnsrr',
+    '--name',
+    name,
+    ...args,
+    TEST_IMAGE,
+  );
+}
+const update = (name: string, ...args: string[]) => docker('service', 'update', '-d', ...args, name);
+const labelsOf = (params: Record<string, string>) => {
+  const { serviceName: _s, replicas: _r, distribute: _d, ...rest } = params;
+  return rest;
+};
+async function metric(name: string): Promise<number> {
+  const text = (await axios.get<string>(api('metrics'), { responseType: 'text' })).data;
+  return text
+    .split('\n')
+    .filter((l) => l.startsWith(name))
+    .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
+}
+
+beforeAll(async () => {
+  ensureSwarm();
+  await buildTestImage();
+  await rec.start();
+  await sock.start();
+  apiPort = await freePort();
+  dir = mkdtempSync(join(tmpdir(), 'listener-it-'));
+  listener = startListener(
+    {
+      DOCKER_HOST: `tcp://127.0.0.1:${sock.port}`,
+      DF_NOTIFY_CREATE_SERVICE_URL: rec.url(CREATE),
+      DF_NOTIFY_REMOVE_SERVICE_URL: rec.url(REMOVE),
+      DF_RETRY: String(RETRY),
+      DF_RETRY_INTERVAL: '0.1',
+      API_PORT: String(apiPort),
+    },
+    join(dir, 'listener.log'),
+  );
+  await eventually(async () => expect((await axios.get(api('get-services'))).status).toBe(200), {
+    timeoutMs: 15000,
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await Promise.all(created.map((n) => docker('service', 'rm', n).catch(() => undefined)));
+  await listener?.stop();
+  await rec.stop();
+  await sock.stop();
+  rmSync(dir, { recursive: true, force: true });
+}, 60_000);
+
+describe('swarm listener against a real Swarm', () => {
+  it('a labelled service is notified once, when its first task runs; an unlabelled one never', async () => {
+    const name = `${RUN}-basic`;
+    const plain = `${RUN}-plain`;
+    await create(plain, ['--label', 'com.df.port=8080']);
+    await create(name, base(name));
+    await eventually(() => expect(rec.delivered(name, CREATE)).toHaveLength(1), { timeoutMs: 10000 });
+    expect(rec.for(name)[0]!.params).toEqual({
+      distribute: 'true',
+      port: '8080',
+      replicas: '1',
+      serviceName: name,
+      servicePath: '/demo',
+    });
+    // The notification follows the first running task (Swarm's own timestamp for it).
+    const taskId = (await docker('service', 'ps', '-q', '--filter', 'desired-state=running', name)).split(
+      '\n',
+    )[0]!;
+    const runningAt = Date.parse(
+      await docker('inspect', '-f', '{{.Status.Timestamp}}', taskId).then((s) =>
+        s.replace(' +0000 UTC', 'Z').replace(' ', 'T'),
+      ),
+    );
+    const lag = rec.for(name)[0]!.at - runningAt;
+    console.log(`notification ${lag} ms after the first task was running`);
+    expect(lag).toBeLessThan(1000);
+    expect(rec.for(plain)).toEqual([]);
+  });
+
+  it('every seed example arrives byte for byte', async () => {
+    const examples: Record<string, Record<string, string>> = {
+      multipath: { 'com.df.servicePath': '/demo/hello,/demo/person', 'com.df.port': '8080' },
+      wildcard: {
+        'com.df.serviceDomain': '*.acme.com',
+        'com.df.servicePath': '/demo',
+        'com.df.port': '8080',
+      },
+      rewrite: {
+        'com.df.servicePath': '/something',
+        'com.df.port': '8080',
+        'com.df.reqPathSearchReplace': '/something/,/demo/',
+      },
+      sha512: {
+        'com.df.servicePath': '/demo',
+        'com.df.port': '8080',
+        'com.df.usersPassEncrypted': 'true',
+        'com.df.users': HASH,
+      },
+      secret: { 'com.df.servicePath': '/demo', 'com.df.port': '8080', 'com.df.usersSecret': 'monitoring' },
+      redis: { 'com.df.port': '6379', 'com.df.srcPort': '6379', 'com.df.reqMode': 'tcp' },
+    };
+    await Promise.all(
+      Object.entries(examples).map(([k, labels]) =>
+        create(`${RUN}-${k}`, [
+          '--label',
+          'com.df.notify=true',
+          ...Object.entries(labels).flatMap(([l, v]) => ['--label', `${l}=${v}`]),
+        ]),
+      ),
+    );
+    for (const [k, labels] of Object.entries(examples)) {
+      const name = `${RUN}-${k}`;
+      await eventually(() => expect(rec.delivered(name, CREATE)).toHaveLength(1), { timeoutMs: 10000 });
+      const expected = Object.fromEntries(
+        Object.entries(labels).map(([l, v]) => [l.slice('com.df.'.length), v]),
+      );
+      expect(labelsOf(rec.for(name)[0]!.params)).toEqual(expected);
+    }
+  });
+
+  it('label updates propagate within a second; a no-op update sends nothing; scale to 0 sends replicas=0', async () => {
+    const name = `${RUN}-upd`;
+    await create(
+      name,
+      base(name, [
+        '--label',
+        'com.df.reqPathSearchReplace=/something/,/demo/',
+        '--label',
+        `com.df.users=${HASH}`,
+      ]),
+    );
+    await eventually(() => expect(rec.delivered(name)).toHaveLength(1), { timeoutMs: 10000 });
+
+    let t0 = Date.now();
+    await update(name, '--label-add', 'com.df.reqPathSearchReplace=/something/.*,/demo/hello');
+    await eventually(() => expect(rec.delivered(name)).toHaveLength(2), { timeoutMs: 1000 });
+    expect(rec.for(name)[1]!.params.reqPathSearchReplace).toBe('/something/.*,/demo/hello');
+    console.log(`label-add propagated in ${rec.for(name)[1]!.at - t0} ms (including the docker CLI)`);
+
+    t0 = Date.now();
+    await update(name, '--label-rm', 'com.df.users', '--label-add', 'com.df.usersSecret=monitoring');
+    await eventually(() => expect(rec.delivered(name)).toHaveLength(3), { timeoutMs: 1000 });
+    expect(rec.for(name)[2]!.params.users).toBeUndefined();
+    expect(rec.for(name)[2]!.params.usersSecret).toBe('monitoring');
+    expect(rec.for(name)[2]!.at - t0).toBeLessThan(1000);
+
+    // No-op for routing (env change, a rolling update of the task); the next label change must be
+    // the very next notification.
+    await update(name, '--env-add', 'X=1');
+    await update(name, '--label-add', 'com.df.port=9090');
+    await eventually(() => expect(rec.delivered(name)).toHaveLength(4), { timeoutMs: 3000 });
+    expect(rec.for(name)[3]!.params.port).toBe('9090');
+
+    await update(name, '--replicas', '0');
+    await eventually(() => expect(rec.delivered(name)).toHaveLength(5), { timeoutMs: 3000 });
+    expect(rec.for(name)[4]!.params.replicas).toBe('0');
+    expect(rec.for(name)[4]!.path).toBe(CREATE);
+  });
+
+  it('a service is notified only once a task runs (unsatisfiable constraint, then fixed)', async () => {
+    const name = `${RUN}-pending`;
+    const waitingBefore = await metric('swarm_listener_services_watched{state="waiting"}');
+    await create(name, base(name, ['--constraint', 'node.labels.fpl_nowhere==1']));
+    await eventually(async () =>
+      expect(await metric('swarm_listener_services_watched{state="waiting"}')).toBe(waitingBefore + 1),
+    );
+    expect(rec.for(name)).toEqual([]);
+    await update(name, '--constraint-rm', 'node.labels.fpl_nowhere==1');
+    await eventually(() => expect(rec.delivered(name, CREATE)).toHaveLength(1), { timeoutMs: 10000 });
+  });
+
+  it('removing the notify label or the service sends remove, with the upstream log line', async () => {
+    const a = `${RUN}-unlabel`;
+    const b = `${RUN}-rm`;
+    await create(a, base(a));
+    await create(b, base(b));
+    await eventually(() => expect(rec.delivered(a).length + rec.delivered(b).length).toBe(2), {
+      timeoutMs: 10000,
+    });
+    await update(a, '--label-rm', 'com.df.notify');
+    await docker('service', 'rm', b);
+    await eventually(() => expect(rec.delivered(a, REMOVE)).toHaveLength(1), { timeoutMs: 2000 });
+    await eventually(() => expect(rec.delivered(b, REMOVE)).toHaveLength(1), { timeoutMs: 2000 });
+    expect(rec.for(b, REMOVE)[0]!.params).toEqual({
+      distribute: 'true',
+      port: '8080',
+      serviceName: b,
+      servicePath: '/demo',
+    });
+    expect(listener.log()).toContain(
+      `Sending service removed notification to ${rec.url(REMOVE)}?serviceName=${b}`,
+    );
+  });
+
+  it('500 three times then 200: delivered once after exactly 3 retries spaced by DF_RETRY_INTERVAL', async () => {
+    const name = `${RUN}-retry`;
+    rec.plans.set(name, [500, 500, 500]);
+    const retriedBefore = await metric('swarm_listener_notifications_retried_total');
+    await create(name, base(name));
+    await eventually(() => expect(rec.delivered(name)).toHaveLength(1), { timeoutMs: 10000 });
+    const reqs = rec.for(name);
+    expect(reqs.map((r) => r.status)).toEqual([500, 500, 500, 200]);
+    for (let i = 1; i < reqs.length; i++) expect(reqs[i]!.at - reqs[i - 1]!.at).toBeGreaterThanOrEqual(90);
+    expect(await metric('swarm_listener_notifications_retried_total')).toBe(retriedBefore + 3);
+  });
+
+  it('409 is success (no retry); 400 is not retried and is logged with the receiver message; 503 gives up after DF_RETRY', async () => {
+    const ok409 = `${RUN}-409`;
+    const bad = `${RUN}-400`;
+    const dead = `${RUN}-503`;
+    rec.plans.set(ok409, [409]);
+    rec.plans.set(bad, [400]);
+    rec.plans.set(dead, Array<number>(RETRY + 5).fill(503));
+    await Promise.all([create(ok409, base(ok409)), create(bad, base(bad)), create(dead, base(dead))]);
+    await eventually(
+      () => {
+        const lines = listener.log().split('\n');
+        expect(
+          lines.some(
+            (l) =>
+              l.includes('"notification delivered"') &&
+              l.includes(`"service":"${ok409}"`) &&
+              l.includes('"attempts":1'),
+          ),
+        ).toBe(true);
+        expect(
+          lines.some((l) => l.includes('NOTIFICATION_REJECTED') && l.includes(`scripted 400 for ${bad}`)),
+        ).toBe(true);
+        expect(
+          lines.some((l) => l.includes('NOTIFICATION_FAILED') && l.includes(`"service":"${dead}"`)),
+        ).toBe(true);
+      },
+      { timeoutMs: 10000 },
+    );
+    expect(rec.for(ok409).map((r) => r.status)).toEqual([409]);
+    expect(rec.for(bad).map((r) => r.status)).toEqual([400]);
+    expect(rec.for(dead)).toHaveLength(RETRY);
+  });
+
+  it('two quick updates while the receiver is down: only the newest is delivered when it is back', async () => {
+    const name = `${RUN}-down`;
+    await create(name, base(name));
+    await eventually(() => expect(rec.delivered(name)).toHaveLength(1), { timeoutMs: 10000 });
+    rec.blocked.add(name);
+    await update(name, '--label-add', 'com.df.port=1111');
+    await update(name, '--label-add', 'com.df.port=2222');
+    await eventually(
+      () => expect(rec.for(name).some((r) => r.status === 0 && r.params.port === '2222')).toBe(true),
+      {
+        timeoutMs: 3000,
+      },
+    );
+    rec.blocked.delete(name);
+    await eventually(() => expect(rec.delivered(name)).toHaveLength(2), { timeoutMs: 3000 });
+    expect(rec.delivered(name)[1]!.params.port).toBe('2222');
+    const firstNew = rec.for(name).findIndex((r) => r.params.port === '2222');
+    expect(
+      rec
+        .for(name)
+        .slice(firstNew)
+        .every((r) => r.params.port === '2222'),
+    ).toBe(true);
+  });
+
+  it('get-services returns exactly what was sent on create; notify-services re-sends', async () => {
+    const name = `${RUN}-basic`;
+    const services = (await axios.get<Record<string, string>[]>(api('get-services'))).data;
+    const mine = services.find((s) => s.serviceName === name);
+    expect(mine).toEqual(rec.delivered(name, CREATE).at(-1)!.params);
+    expect(services.find((s) => s.serviceName === `${RUN}-plain`)).toBeUndefined();
+    const before = rec.delivered(name).length;
+    expect((await axios.get(api('notify-services'))).data).toEqual({ Status: 'OK' });
+    await eventually(() => expect(rec.delivered(name)).toHaveLength(before + 1), { timeoutMs: 3000 });
+    expect((await axios.get(api('ping'))).data).toEqual({ Status: 'OK' });
+  });
+
+  it('event stream cut: reconnects, and a change made while it was down is delivered', async () => {
+    const name = `${RUN}-cut`;
+    await create(name, base(name));
+    await eventually(() => expect(rec.delivered(name)).toHaveLength(1), { timeoutMs: 10000 });
+    const reconnects = await metric('swarm_listener_event_stream_reconnects_total');
+    sock.cut();
+    await update(name, '--label-add', 'com.df.port=7777');
+    const gone = `${RUN}-basic`;
+    await docker('service', 'rm', gone);
+    sock.up();
+    await eventually(() => expect(rec.delivered(name)).toHaveLength(2), { timeoutMs: 8000 });
+    expect(rec.delivered(name)[1]!.params.port).toBe('7777');
+    await eventually(() => expect(rec.delivered(gone, REMOVE)).toHaveLength(1), { timeoutMs: 3000 });
+    expect(await metric('swarm_listener_event_stream_reconnects_total')).toBeGreaterThan(reconnects);
+    expect(listener.log()).toContain('event stream reopened');
+  });
+});

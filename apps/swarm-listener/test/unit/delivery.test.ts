@@ -1,0 +1,159 @@
+import { describe, it, expect } from '@jest/globals';
+import { deliver, type Attempt, type Outcome, type Transport } from '../../src/delivery/deliver.js';
+import { Dispatcher, type Notification } from '../../src/delivery/dispatcher.js';
+import type { AttemptResult } from '../../src/delivery/classify.js';
+
+const policy = (attempts: number) => ({ attempts, intervalMs: 0, timeoutMs: 1000 });
+
+/** A transport answering from a script, one entry per call (the last one repeats). */
+function scripted(...answers: AttemptResult[]): Transport & { calls: Attempt[] } {
+  const calls: Attempt[] = [];
+  const t = async (a: Attempt) => {
+    calls.push(a);
+    return answers[Math.min(calls.length - 1, answers.length - 1)]!;
+  };
+  return Object.assign(t, { calls });
+}
+
+describe('deliver', () => {
+  const live = new AbortController().signal;
+
+  it('500 three times then 200: delivered on attempt 4, 3 retries reported', async () => {
+    const t = scripted({ status: 500 }, { status: 500 }, { status: 500 }, { status: 200 });
+    const retries: number[] = [];
+    const out = await deliver(t, 'http://x/r', 'GET', 'create', policy(5), live, (n) => retries.push(n));
+    expect(out).toEqual({ result: 'delivered', attempts: 4, status: 200 });
+    expect(t.calls).toHaveLength(4);
+    expect(retries).toEqual([1, 2, 3]);
+  });
+
+  it('409 on create is success without retry', async () => {
+    const t = scripted({ status: 409 });
+    expect(await deliver(t, 'u', 'GET', 'create', policy(5), live)).toEqual({
+      result: 'delivered',
+      attempts: 1,
+      status: 409,
+    });
+    expect(t.calls).toHaveLength(1);
+  });
+
+  it('other 4xx is rejected at once with the body', async () => {
+    const t = scripted({ status: 400, body: '{"message":"port: bad"}' } as AttemptResult);
+    const out = await deliver(t, 'u', 'GET', 'create', policy(5), live);
+    expect(out).toEqual({ result: 'rejected', attempts: 1, status: 400, body: '{"message":"port: bad"}' });
+  });
+
+  it('409 on remove is rejected', async () => {
+    expect((await deliver(scripted({ status: 409 }), 'u', 'GET', 'remove', policy(3), live)).result).toBe(
+      'rejected',
+    );
+  });
+
+  it('gives up after exactly DF_RETRY attempts', async () => {
+    const t = scripted({ transportError: 'ECONNREFUSED' });
+    const out = await deliver(t, 'u', 'GET', 'remove', policy(3), live);
+    expect(out).toMatchObject({ result: 'failed', attempts: 3 });
+    expect(t.calls).toHaveLength(3);
+  });
+
+  it('an abort stops the retries quietly', async () => {
+    const ctl = new AbortController();
+    let n = 0;
+    const t: Transport = async () => {
+      if (++n === 2) ctl.abort();
+      return { status: 500 };
+    };
+    const out = await deliver(t, 'u', 'GET', 'create', policy(50), ctl.signal);
+    expect(out.result).toBe('cancelled');
+    expect(n).toBe(2);
+  });
+});
+
+/** A send function whose calls stay pending until the test releases them. */
+function gatedSend() {
+  const calls: { url: string; n: Notification; signal: AbortSignal; release: (o: Outcome) => void }[] = [];
+  const send = (ep: { url: string }, n: Notification, signal: AbortSignal) =>
+    new Promise<Outcome>((resolve) => {
+      const call = { url: ep.url, n, signal, release: resolve };
+      calls.push(call);
+      signal.addEventListener('abort', () => resolve({ result: 'cancelled', attempts: 1 }), { once: true });
+    });
+  return { calls, send };
+}
+
+const tick = () => new Promise((r) => setImmediate(r));
+const note = (service: string, v: string, kind: 'create' | 'remove' = 'create'): Notification => ({
+  service,
+  kind,
+  params: { serviceName: service, v },
+});
+
+describe('Dispatcher', () => {
+  const endpoints = {
+    create: [
+      { url: 'http://a/r', method: 'GET' as const },
+      { url: 'http://b/r', method: 'GET' as const },
+    ],
+    remove: [{ url: 'http://a/rm', method: 'GET' as const }],
+  };
+
+  it('sends to every URL concurrently; a stuck URL delays neither another URL nor another service', async () => {
+    const g = gatedSend();
+    const d = new Dispatcher(endpoints, g.send);
+    const first = d.submit(note('s1', '1'));
+    await tick();
+    expect(g.calls.map((c) => c.url)).toEqual(['http://a/r', 'http://b/r']);
+    g.calls[1]!.release({ result: 'delivered', attempts: 1, status: 200 }); // b answers, a hangs
+    void d.submit(note('s2', '1'));
+    await tick();
+    expect(g.calls.filter((c) => c.n.service === 's2')).toHaveLength(2);
+    g.calls[0]!.release({ result: 'delivered', attempts: 1, status: 200 });
+    expect((await first).map((o) => o.result)).toEqual(['delivered', 'delivered']);
+  });
+
+  it('a newer notification cancels the older one still in flight, then runs after it', async () => {
+    const g = gatedSend();
+    const d = new Dispatcher(endpoints, g.send);
+    const older = d.submit(note('s', 'old'));
+    await tick();
+    const newer = d.submit(note('s', 'new'));
+    expect((await older).map((o) => o.result)).toEqual(['cancelled', 'cancelled']);
+    await tick();
+    const started = g.calls.filter((c) => c.n.params.v === 'new');
+    expect(started).toHaveLength(2);
+    for (const c of started) c.release({ result: 'delivered', attempts: 1, status: 200 });
+    expect((await newer).map((o) => o.result)).toEqual(['delivered', 'delivered']);
+    expect(g.calls.filter((c) => c.n.params.v === 'old').every((c) => c.signal.aborted)).toBe(true);
+  });
+
+  it('queued notifications that are superseded never start; only the newest is sent', async () => {
+    const g = gatedSend();
+    const d = new Dispatcher(endpoints, g.send);
+    void d.submit(note('s', '1'));
+    void d.submit(note('s', '2'));
+    const last = d.submit(note('s', '3'));
+    await tick();
+    await tick();
+    expect(g.calls.map((c) => c.n.params.v)).toEqual(['3', '3']);
+    for (const c of g.calls.filter((c) => c.n.params.v === '3'))
+      c.release({ result: 'delivered', attempts: 1, status: 200 });
+    await last;
+  });
+
+  it('create then remove for one service: remove is not sent before the create finished', async () => {
+    const order: string[] = [];
+    const d = new Dispatcher(
+      { create: [{ url: 'http://a/r', method: 'GET' }], remove: [{ url: 'http://a/r', method: 'GET' }] },
+      async (_ep, n) => {
+        order.push(`start ${n.kind}`);
+        await tick();
+        order.push(`end ${n.kind}`);
+        return { result: 'delivered', attempts: 1, status: 200 };
+      },
+    );
+    void d.submit(note('s', '1'));
+    await tick();
+    await d.submit(note('s', '1', 'remove'));
+    expect(order).toEqual(['start create', 'end create', 'start remove', 'end remove']);
+  });
+});

@@ -1,0 +1,88 @@
+import type { Logger } from '@flowproxy/runtime';
+import { createLogger } from '@flowproxy/runtime';
+import type { ServiceEvent, SwarmApi, SwarmNode, SwarmService } from '../../src/docker/types.js';
+
+export const silentLog: Logger = createLogger('test', { silent: true });
+
+export function svc(
+  id: string,
+  name: string,
+  labels: Record<string, string>,
+  opts: { replicas?: number; global?: boolean; version?: number } = {},
+): SwarmService {
+  return {
+    ID: id,
+    Version: { Index: opts.version ?? 1 },
+    Spec: {
+      Name: name,
+      Labels: labels,
+      Mode: opts.global ? { Global: {} } : { Replicated: { Replicas: opts.replicas ?? 1 } },
+    },
+  };
+}
+
+/** In-memory Swarm: tests mutate `services` and `running`, and push events into the open stream. */
+export class FakeSwarm implements SwarmApi {
+  services = new Map<string, SwarmService>();
+  running = new Set<string>();
+  taskCalls = 0;
+  listCalls = 0;
+  failList = false;
+  private push: ((e: ServiceEvent | null) => void) | null = null;
+  private queue: (ServiceEvent | null)[] = [];
+
+  put(s: SwarmService): void {
+    this.services.set(s.ID, s);
+  }
+
+  async listServices(): Promise<SwarmService[]> {
+    this.listCalls++;
+    if (this.failList) throw new Error('docker down');
+    return [...this.services.values()];
+  }
+
+  async inspectService(id: string): Promise<SwarmService | null> {
+    return this.services.get(id) ?? null;
+  }
+
+  async servicesWithRunningTasks(ids: readonly string[]): Promise<Set<string>> {
+    this.taskCalls++;
+    return new Set(ids.filter((id) => this.running.has(id)));
+  }
+
+  async listNodes(): Promise<SwarmNode[]> {
+    return [];
+  }
+
+  emit(e: ServiceEvent): void {
+    this.deliver(e);
+  }
+
+  /** Ends the current stream (as a cut connection does). */
+  endStream(): void {
+    this.deliver(null);
+  }
+
+  private deliver(e: ServiceEvent | null): void {
+    if (this.push) {
+      const p = this.push;
+      this.push = null;
+      p(e);
+    } else this.queue.push(e);
+  }
+
+  async *events(signal: AbortSignal, onOpen?: () => void): AsyncIterable<ServiceEvent> {
+    onOpen?.();
+    while (!signal.aborted) {
+      const next =
+        this.queue.length > 0
+          ? this.queue.shift()!
+          : await new Promise<ServiceEvent | null>((resolve) => {
+              this.push = resolve;
+              signal.addEventListener('abort', () => resolve(null), { once: true });
+            });
+      if (next === null) return;
+      yield next;
+    }
+  }
+}

@@ -1,0 +1,203 @@
+import { describe, it, expect, afterEach } from '@jest/globals';
+import { eventually } from '@flowproxy/testkit';
+import { ServiceSync } from '../../src/core/sync.js';
+import type { Notification } from '../../src/delivery/dispatcher.js';
+import { createMetrics } from '../../src/metrics.js';
+import { FakeSwarm, silentLog, svc } from './fakes.js';
+
+const labels = { 'com.df.notify': 'true', 'com.df.servicePath': '/demo', 'com.df.port': '8080' };
+const syncs: ServiceSync[] = [];
+
+function setup(opts: { immediate?: boolean } = {}) {
+  const api = new FakeSwarm();
+  const sent: Notification[] = [];
+  const metrics = createMetrics();
+  const sync = new ServiceSync({
+    api,
+    notify: (n) => sent.push(n),
+    log: silentLog,
+    metrics,
+    opts: {
+      notifyLabel: 'com.df.notify',
+      serviceNamePrefix: '',
+      notifyImmediately: opts.immediate ?? false,
+      taskPollMs: 1,
+      taskWaitMs: 60_000,
+    },
+  });
+  syncs.push(sync);
+  const summary = () =>
+    sent.map((n) =>
+      `${n.kind} ${n.service} ${n.params.port ?? ''}${n.params.replicas ? ` r${n.params.replicas}` : ''}`.trim(),
+    );
+  return { api, sent, sync, summary, metrics };
+}
+
+afterEach(() => {
+  for (const s of syncs.splice(0)) s.stop();
+});
+
+describe('ServiceSync', () => {
+  it('start-up notifies every labelled service with a running task, not the others', async () => {
+    const { api, sync, summary } = setup();
+    api.put(svc('a', 'a', labels));
+    api.put(svc('b', 'b', {}));
+    api.put(svc('c', 'c', { ...labels, 'com.df.notify': 'false' }));
+    api.running.add('a').add('b').add('c');
+    await sync.reconcile();
+    await eventually(() => expect(summary()).toEqual(['create a 8080 r1']));
+    expect(sync.isReady()).toBe(true);
+    expect(sync.services()).toEqual([
+      { distribute: 'true', port: '8080', replicas: '1', serviceName: 'a', servicePath: '/demo' },
+    ]);
+  });
+
+  it('waits for the first running task, then notifies once', async () => {
+    const { api, sync, summary } = setup();
+    api.put(svc('a', 'a', labels));
+    api.emit({ action: 'create', id: 'a' });
+    sync.onEvent({ action: 'create', id: 'a' });
+    await sync.idle();
+    expect(summary()).toEqual([]);
+    expect(sync.stats()).toEqual({ notified: 0, waiting: 1 });
+    const calls = api.taskCalls;
+    await eventually(() => expect(api.taskCalls).toBeGreaterThan(calls + 2));
+    api.running.add('a');
+    await eventually(() => expect(summary()).toEqual(['create a 8080 r1']));
+    expect(sync.stats()).toEqual({ notified: 1, waiting: 0 });
+  });
+
+  it('a task start seen on this node notifies without waiting for the poll', async () => {
+    const { api, sync, summary } = setup();
+    api.put(svc('a', 'a', labels));
+    sync.onEvent({ action: 'task-started', id: 'a' });
+    sync.onEvent({ action: 'create', id: 'a' });
+    await sync.idle();
+    expect(summary()).toEqual(['create a 8080 r1']);
+  });
+
+  it('DF_NOTIFY_CREATE_SERVICE_IMMEDIATELY sends before any task runs', async () => {
+    const { api, sync, summary } = setup({ immediate: true });
+    api.put(svc('a', 'a', labels));
+    sync.onEvent({ action: 'create', id: 'a' });
+    await sync.idle();
+    expect(summary()).toEqual(['create a 8080 r1']);
+  });
+
+  it('label update re-notifies, a no-op update sends nothing, scale to 0 sends replicas=0, removal sends remove', async () => {
+    const { api, sync, summary, sent } = setup();
+    api.running.add('a');
+    api.put(svc('a', 'a', labels, { version: 1 }));
+    await sync.reconcile();
+    await eventually(() => expect(summary()).toHaveLength(1));
+    api.put(svc('a', 'a', { ...labels, 'com.df.port': '9090' }, { version: 2 }));
+    sync.onEvent({ action: 'update', id: 'a' });
+    await sync.idle();
+    api.put(svc('a', 'a', { ...labels, 'com.df.port': '9090', unrelated: 'x' }, { version: 3 }));
+    sync.onEvent({ action: 'update', id: 'a' });
+    await sync.idle();
+    api.put(svc('a', 'a', { ...labels, 'com.df.port': '9090' }, { version: 4, replicas: 0 }));
+    sync.onEvent({ action: 'update', id: 'a' });
+    await sync.idle();
+    api.services.delete('a');
+    sync.onEvent({ action: 'remove', id: 'a' });
+    await sync.idle();
+    expect(summary()).toEqual(['create a 8080 r1', 'create a 9090 r1', 'create a 9090 r0', 'remove a 9090']);
+    expect(sent[2]!.params.replicas).toBe('0');
+    expect(sent[3]!.params).toEqual({
+      distribute: 'true',
+      port: '9090',
+      serviceName: 'a',
+      servicePath: '/demo',
+    });
+  });
+
+  it('removing the notify label sends remove with the last notified labels', async () => {
+    const { api, sync, summary } = setup();
+    api.running.add('a');
+    api.put(svc('a', 'a', labels, { version: 1 }));
+    await sync.reconcile();
+    await eventually(() => expect(summary()).toHaveLength(1));
+    api.put(svc('a', 'a', { 'com.df.servicePath': '/demo', 'com.df.port': '8080' }, { version: 2 }));
+    sync.onEvent({ action: 'update', id: 'a' });
+    await sync.idle();
+    expect(summary()).toEqual(['create a 8080 r1', 'remove a 8080']);
+    expect(sync.services()).toEqual([]);
+  });
+
+  it('a stale listing never undoes a newer event, and never resurrects a removed service', async () => {
+    const { api, sync, summary } = setup();
+    api.running.add('a');
+    api.put(svc('a', 'a', { ...labels, 'com.df.port': '2' }, { version: 5 }));
+    sync.onEvent({ action: 'create', id: 'a' });
+    await eventually(() => expect(summary()).toEqual(['create a 2 r1']));
+    // A listing taken before that update (older version) arrives late.
+    const stale = svc('a', 'a', { ...labels, 'com.df.port': '1' }, { version: 4 });
+    api.listServices = async () => [stale];
+    await sync.reconcile();
+    expect(summary()).toEqual(['create a 2 r1']);
+    sync.onEvent({ action: 'remove', id: 'a' });
+    await sync.reconcile();
+    await sync.idle();
+    expect(summary()).toEqual(['create a 2 r1', 'remove a 2']);
+  });
+
+  it('reconcile removes services that vanished while events were missed, and creates new ones', async () => {
+    const { api, sync, summary } = setup();
+    api.running.add('a').add('b');
+    api.put(svc('a', 'a', labels));
+    await sync.reconcile();
+    await eventually(() => expect(summary()).toHaveLength(1));
+    api.services.delete('a');
+    api.put(svc('b', 'b', labels));
+    await sync.reconcile();
+    await eventually(() =>
+      expect(summary()).toEqual(['create a 8080 r1', 'remove a 8080', 'create b 8080 r1']),
+    );
+  });
+
+  it('force re-sends every notified service (notify-services); a plain reconcile sends nothing new', async () => {
+    const { api, sync, summary } = setup();
+    api.running.add('a');
+    api.put(svc('a', 'a', labels));
+    await sync.reconcile();
+    await eventually(() => expect(summary()).toHaveLength(1));
+    await sync.reconcile();
+    await sync.idle();
+    expect(summary()).toHaveLength(1);
+    await sync.reconcile({ force: true });
+    await sync.idle();
+    expect(summary()).toEqual(['create a 8080 r1', 'create a 8080 r1']);
+  });
+
+  it('a failing listing does not make it ready; the next one does', async () => {
+    const { api, sync } = setup();
+    api.failList = true;
+    await sync.reconcile();
+    expect(sync.isReady()).toBe(false);
+    api.failList = false;
+    const ready = sync.ready();
+    await sync.reconcile();
+    await ready;
+    expect(sync.isReady()).toBe(true);
+  });
+
+  it('concurrent reconciles are coalesced', async () => {
+    const { api, sync } = setup();
+    await Promise.all([sync.reconcile(), sync.reconcile(), sync.reconcile(), sync.reconcile()]);
+    expect(api.listCalls).toBe(2);
+  });
+
+  it('gauges count notified and waiting services', async () => {
+    const { api, sync, metrics } = setup();
+    api.running.add('a');
+    api.put(svc('a', 'a', labels));
+    api.put(svc('b', 'b', labels));
+    await sync.reconcile();
+    await eventually(async () => {
+      const text = await metrics.registry.metrics();
+      expect(text).toContain('swarm_listener_services_watched{state="notified"} 1');
+      expect(text).toContain('swarm_listener_services_watched{state="waiting"} 1');
+    });
+  });
+});

@@ -1,0 +1,33 @@
+# The proxy: Node control plane + HAProxy (spawned by node, master-worker mode).
+# Build context: the staging dir made by scripts/build-images.sh (dist/ + production node_modules);
+# the build needs no network. On a normal machine any base with Node 20 and HAProxy 2.6+ works.
+ARG BASE_IMAGE=flowproxy/base:bookworm
+FROM ${BASE_IMAGE}
+
+# Runs as the unprivileged user `app`. HAProxy binds 80/443 itself: the base has no setcap
+# (libcap2-bin), so instead of a file capability the stack sets the namespaced sysctl
+# net.ipv4.ip_unprivileged_port_start=0 (docker-compose.yml). Without that sysctl, run the
+# service with `user: root`.
+RUN mkdir -p /cfg /certs /var/run/flowproxy \
+ && chown app:app /cfg /certs /var/run/flowproxy
+COPY --chown=root:root . /app
+WORKDIR /app
+
+ENV NODE_ENV=production \
+    API_PORT=8080 \
+    CONFIG_DIR=/cfg \
+    CERTS_DIR=/certs \
+    RUNTIME_DIR=/var/run/flowproxy \
+    SECRETS_DIR=/run/secrets \
+    DEFAULT_PORTS=80,443:ssl
+EXPOSE 80 443 8080
+USER app
+
+# Healthy once the first full configuration (including the resync from LISTENER_ADDRESS) is live.
+# node, not wget: busybox wget crashes on DNS here, and curl is not in the base.
+HEALTHCHECK --interval=2s --timeout=3s --start-period=60s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:8080/v1/docker-flow-proxy/successfulinitreload').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+
+# tini as PID 1: node as PID 1 ignores SIGTERM, and tini reaps HAProxy's old workers.
+ENTRYPOINT ["tini", "--"]
+CMD ["node", "/app/dist/main.js"]
