@@ -36,6 +36,9 @@ export interface StartProxyOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Reuse the directories (and ports) of an earlier proxy: a control-plane restart. */
   readonly reuse?: Pick<StartedProxy, 'dirs' | 'apiPort' | 'httpPort'>;
+  /** Fixed ports (e.g. to list every replica in PEERS before starting them); free ones otherwise. */
+  readonly apiPort?: number;
+  readonly httpPort?: number;
   /** Wait until `successfulinitreload` answers 200 (default: only until `ping` answers). */
   readonly waitReady?: boolean;
 }
@@ -56,8 +59,8 @@ export async function startProxy(opts: StartProxyOptions = {}): Promise<StartedP
     certs: join(root, 'certs'),
   };
   for (const d of [dirs.config, dirs.runtime, dirs.secrets, dirs.certs]) mkdirSync(d, { recursive: true });
-  const apiPort = opts.reuse?.apiPort ?? (await freePort());
-  const httpPort = opts.reuse?.httpPort ?? (await freePort());
+  const apiPort = opts.reuse?.apiPort ?? opts.apiPort ?? (await freePort());
+  const httpPort = opts.reuse?.httpPort ?? opts.httpPort ?? (await freePort());
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,

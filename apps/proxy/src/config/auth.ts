@@ -37,9 +37,14 @@ export function serviceUserlistModel(rs: RenderService): UserlistModel | undefin
  * A service's own users REPLACE the global USERS for it (upstream's docs and the walkthrough;
  * upstream's code demanded both). ignoreAuthorization on a destination skips auth entirely.
  */
-export function chooseAuth(rs: RenderService, dest: Destination, global: UserlistModel | undefined): AuthChoice | undefined {
+export function chooseAuth(
+  rs: RenderService,
+  dest: Destination,
+  global: UserlistModel | undefined,
+): AuthChoice | undefined {
   if (dest.ignoreAuthorization) return undefined;
-  if (hasServiceUsers(rs)) return { userlist: serviceUserlist(rs.spec.aclName), realm: serviceRealm(rs.spec.aclName) };
+  if (hasServiceUsers(rs))
+    return { userlist: serviceUserlist(rs.spec.aclName), realm: serviceRealm(rs.spec.aclName) };
   if (global) return { userlist: DEFAULT_USERLIST, realm: DEFAULT_REALM };
   return undefined;
 }

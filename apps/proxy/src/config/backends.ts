@@ -19,23 +19,48 @@ export function serverSlots(spec: ServiceSpec, s: ProxySettings): number {
  * outboundHostname: a fixed host outside the Swarm. All resolve through the resolvers section, so
  * a name that does not resolve yet never invalidates the config (init-addr from defaults).
  */
-export function serverLines(spec: ServiceSpec, dest: Destination, port: number, s: ProxySettings): Directive[] {
+export function serverLines(
+  spec: ServiceSpec,
+  dest: Destination,
+  port: number,
+  s: ProxySettings,
+): Directive[] {
   const ssl = dest.sslVerifyNone ? ['ssl', 'verify', 'none'] : [];
   const tail = [...RESOLVE, ...CHECK, ...ssl];
-  if (dest.outboundHostname) return [d('server', spec.serviceName, `${dest.outboundHostname}:${port}`, ...tail)];
-  if (spec.discoveryType === 'Overlay') return [d('server', spec.serviceName, `${spec.serviceName}:${port}`, ...tail)];
+  if (dest.outboundHostname)
+    return [d('server', spec.serviceName, `${dest.outboundHostname}:${port}`, ...tail)];
+  if (spec.discoveryType === 'Overlay')
+    return [d('server', spec.serviceName, `${spec.serviceName}:${port}`, ...tail)];
   return [
-    d('server-template', spec.serviceName, String(serverSlots(spec, s)), `tasks.${spec.serviceName}:${port}`, ...tail),
+    d(
+      'server-template',
+      spec.serviceName,
+      String(serverSlots(spec, s)),
+      `tasks.${spec.serviceName}:${port}`,
+      ...tail,
+    ),
   ];
 }
 
-const headerRule = (kind: 'http-request' | 'http-response', op: 'add-header' | 'set-header', h: HeaderOp): Directive =>
-  d(kind, op, h.name, text(h.value));
+const headerRule = (
+  kind: 'http-request' | 'http-response',
+  op: 'add-header' | 'set-header',
+  h: HeaderOp,
+): Directive => d(kind, op, h.name, text(h.value));
 
 /** Header operations with an empty value are skipped: HAProxy drops empty arguments and rejects the line. */
-function headerRules(kind: 'http-request' | 'http-response', add: readonly HeaderOp[], set: readonly HeaderOp[], del: readonly string[], warn: (m: string) => void): Directive[] {
+function headerRules(
+  kind: 'http-request' | 'http-response',
+  add: readonly HeaderOp[],
+  set: readonly HeaderOp[],
+  del: readonly string[],
+  warn: (m: string) => void,
+): Directive[] {
   const usable = (h: HeaderOp): boolean => {
-    if (h.value.trim() === '') warn(`header ${h.name} has no value and is skipped (use del${kind === 'http-request' ? 'Req' : 'Res'}Header to remove a header)`);
+    if (h.value.trim() === '')
+      warn(
+        `header ${h.name} has no value and is skipped (use del${kind === 'http-request' ? 'Req' : 'Res'}Header to remove a header)`,
+      );
     return h.value.trim() !== '';
   };
   return [
@@ -70,13 +95,15 @@ export function httpBackend(i: HttpBackendInput): BackendModel {
   if (dest.timeoutServer !== undefined) settings.push(d('timeout', 'server', `${dest.timeoutServer}s`));
   if (dest.timeoutTunnel !== undefined) settings.push(d('timeout', 'tunnel', `${dest.timeoutTunnel}s`));
   if (spec.compressionAlgo) settings.push(d('compression', 'algo', spec.compressionAlgo));
-  if (spec.compressionType) settings.push(d('compression', 'type', ...spec.compressionType.split(/\s+/).filter(Boolean)));
+  if (spec.compressionType)
+    settings.push(d('compression', 'type', ...spec.compressionType.split(/\s+/).filter(Boolean)));
 
   const acls: AclModel[] = [];
   const rules: Directive[] = [];
   const httpsOnly = dest.httpsOnly ?? s.httpsOnly;
   const code = dest.httpsRedirectCode !== undefined ? ['code', String(dest.httpsRedirectCode)] : [];
-  if (httpsOnly) rules.push(d('http-request', 'redirect', 'scheme', 'https', ...code, 'if', '!{', 'ssl_fc', '}'));
+  if (httpsOnly)
+    rules.push(d('http-request', 'redirect', 'scheme', 'https', ...code, 'if', '!{', 'ssl_fc', '}'));
   if (dest.denyHttp && i.plainHttp) rules.push(d('http-request', 'deny', 'if', '!{', 'ssl_fc', '}'));
   if (dest.allowedMethods.length > 0) {
     acls.push({ name: 'valid_allowed_method', criterion: ['method', ...dest.allowedMethods] });
@@ -97,7 +124,13 @@ export function httpBackend(i: HttpBackendInput): BackendModel {
     const expr = `%[path,regsub(${converterArg(r.search)},${converterArg(r.replace)},)]`;
     rules.push(d('http-request', 'set-path', quoted(expr)));
   }
-  const responseRules = headerRules('http-response', spec.addResHeader, spec.setResHeader, spec.delResHeader, i.warn);
+  const responseRules = headerRules(
+    'http-response',
+    spec.addResHeader,
+    spec.setResHeader,
+    spec.delResHeader,
+    i.warn,
+  );
   return {
     name: i.name,
     mode: 'http',
@@ -111,7 +144,13 @@ export function httpBackend(i: HttpBackendInput): BackendModel {
 }
 
 /** A tcp backend (tcp and sni destinations). */
-export function tcpBackend(name: string, spec: ServiceSpec, dest: Destination, port: number, s: ProxySettings): BackendModel {
+export function tcpBackend(
+  name: string,
+  spec: ServiceSpec,
+  dest: Destination,
+  port: number,
+  s: ProxySettings,
+): BackendModel {
   const settings: Line[] = [d('mode', 'tcp'), d('balance', 'roundrobin')];
   if (dest.checkTcp) settings.push(d('option', 'tcp-check'));
   if (dest.timeoutServer !== undefined) settings.push(d('timeout', 'server', `${dest.timeoutServer}s`));

@@ -34,7 +34,13 @@ interface BuiltService {
  * Builds one service completely or throws: a service is never half in the config. Its backends,
  * userlist, routes and tcp frontends come out together.
  */
-function buildService(rs: RenderService, position: number, input: RenderInput, globalUsers: UserlistModel | undefined, warn: (m: string) => void): BuiltService {
+function buildService(
+  rs: RenderService,
+  position: number,
+  input: RenderInput,
+  globalUsers: UserlistModel | undefined,
+  warn: (m: string) => void,
+): BuiltService {
   const s = input.settings;
   const spec = rs.spec;
   const backends: BackendModel[] = [];
@@ -48,14 +54,37 @@ function buildService(rs: RenderService, position: number, input: RenderInput, g
       const auth = chooseAuth(rs, dest, globalUsers);
       if (dest.port !== undefined) {
         const name = backendName(spec.aclName, dest.port, dest.index);
-        backends.push(httpBackend({ name, spec, dest, port: dest.port, plainHttp: true, auth, settings: s, warn: localWarn }));
+        backends.push(
+          httpBackend({
+            name,
+            spec,
+            dest,
+            port: dest.port,
+            plainHttp: true,
+            auth,
+            settings: s,
+            warn: localWarn,
+          }),
+        );
       }
       if (dest.httpsPort !== undefined) {
         const name = httpsBackendName(spec.aclName, dest.httpsPort, dest.index);
-        backends.push(httpBackend({ name, spec, dest, port: dest.httpsPort, plainHttp: false, auth, settings: s, warn: localWarn }));
+        backends.push(
+          httpBackend({
+            name,
+            spec,
+            dest,
+            port: dest.httpsPort,
+            plainHttp: false,
+            auth,
+            settings: s,
+            warn: localWarn,
+          }),
+        );
       }
     } else {
-      if (dest.port === undefined || dest.srcPort === undefined) throw new RenderError(`${dest.reqMode} destination ${dest.index} needs port and srcPort`);
+      if (dest.port === undefined || dest.srcPort === undefined)
+        throw new RenderError(`${dest.reqMode} destination ${dest.index} needs port and srcPort`);
       backends.push(tcpBackend(backendName(spec.aclName, dest.port, dest.index), spec, dest, dest.port, s));
       tcp.push({ port: dest.srcPort, mode: dest.reqMode, dest: { spec, dest } });
     }
@@ -67,12 +96,19 @@ function buildService(rs: RenderService, position: number, input: RenderInput, g
   for (const c of http.claims) d(c.key, c.backend);
   for (const t of tcp) t.dest.dest.servicePath.concat(t.dest.dest.serviceDomain).forEach((n) => plain(n));
   const userlist = serviceUserlistModel(rs);
-  if (userlist && userlist.users.length === 0) localWarn('no user of users/usersSecret has a password: the service answers 401 to everyone');
+  if (userlist && userlist.users.length === 0)
+    localWarn('no user of users/usersSecret has a password: the service answers 401 to everyone');
   if (userlist?.users.some((u) => u.encrypted)) {
-    localWarn('hashed passwords: HAProxy runs crypt() on every request (SHA-512 about 1.5k requests/s per core, yescrypt about 100); prefer SHA-512 ($6$)');
+    localWarn(
+      'hashed passwords: HAProxy runs crypt() on every request (SHA-512 about 1.5k requests/s per core, yescrypt about 100); prefer SHA-512 ($6$)',
+    );
   }
   local.forEach((m) => warn(m));
-  const names = [...backends.map((b) => `backend:${b.name}`), `acl:${spec.aclName}`, ...(userlist ? [`userlist:${userlist.name}`] : [])];
+  const names = [
+    ...backends.map((b) => `backend:${b.name}`),
+    `acl:${spec.aclName}`,
+    ...(userlist ? [`userlist:${userlist.name}`] : []),
+  ];
   return { rs, backends, ...(userlist ? { userlist } : {}), http, tcp, names };
 }
 
@@ -89,19 +125,25 @@ export function buildModel(input: RenderInput): HaproxyModel {
   };
   const globalUsers = globalUserlist(s);
   if (globalUsers?.users.some((u) => u.encrypted)) {
-    warn('USERS has hashed passwords: HAProxy runs crypt() on every request (SHA-512 about 1.5k requests/s per core, yescrypt about 100); prefer SHA-512 ($6$)');
+    warn(
+      'USERS has hashed passwords: HAProxy runs crypt() on every request (SHA-512 about 1.5k requests/s per core, yescrypt about 100); prefer SHA-512 ($6$)',
+    );
   }
   if (s.users.some((u) => !u.password)) warn('USERS entries without a password are ignored');
 
   const ordered = [...input.services].sort((a, b) => compareServices(a.spec, b.spec));
   const built: BuiltService[] = [];
-  const claimed = new Map<string, string>(globalUsers ? [[`userlist:${globalUsers.name}`, 'USERS (global)']] : []);
+  const claimed = new Map<string, string>(
+    globalUsers ? [[`userlist:${globalUsers.name}`, 'USERS (global)']] : [],
+  );
   ordered.forEach((rs, position) => {
     try {
       const b = buildService(rs, position, input, globalUsers, warn);
       const clash = b.names.find((n) => claimed.has(n));
       if (clash) {
-        warn(`service ${rs.spec.serviceName} is not configured: ${clash.replace(':', ' ')} is already used by service ${claimed.get(clash)} (set a distinct aclName)`);
+        warn(
+          `service ${rs.spec.serviceName} is not configured: ${clash.replace(':', ' ')} is already used by service ${claimed.get(clash)} (set a distinct aclName)`,
+        );
         return;
       }
       b.names.forEach((n) => claimed.set(n, rs.spec.serviceName));
@@ -119,7 +161,10 @@ export function buildModel(input: RenderInput): HaproxyModel {
       const group = tcpByPort.get(t.port);
       if (!group) tcpByPort.set(t.port, { mode: t.mode, dests: [t.dest] });
       else if (group.mode === t.mode) group.dests.push(t.dest);
-      else warn(`service ${b.rs.spec.serviceName}: srcPort ${t.port} is already used in ${group.mode} mode; this ${t.mode} destination is not routed`);
+      else
+        warn(
+          `service ${b.rs.spec.serviceName}: srcPort ${t.port} is already used in ${group.mode} mode; this ${t.mode} destination is not routed`,
+        );
     }
   }
   const frontends: FrontendModel[] = [];
@@ -137,7 +182,9 @@ export function buildModel(input: RenderInput): HaproxyModel {
   for (const b of built) {
     for (const dest of b.rs.spec.destinations) {
       if (dest.reqMode === 'http' && dest.srcPort !== undefined && !bound.has(dest.srcPort)) {
-        warn(`service ${b.rs.spec.serviceName}: srcPort ${dest.srcPort} is not bound (add it to BIND_PORTS), destination ${dest.index} is unreachable`);
+        warn(
+          `service ${b.rs.spec.serviceName}: srcPort ${dest.srcPort} is not bound (add it to BIND_PORTS), destination ${dest.index} is unreachable`,
+        );
       }
     }
   }
@@ -149,7 +196,10 @@ export function buildModel(input: RenderInput): HaproxyModel {
     backends.push(statsBackend(s));
     if (statsOwnPort(s)) frontends.push(statsFrontend(s));
   }
-  const userlists = [...(globalUsers ? [globalUsers] : []), ...built.flatMap((b) => (b.userlist ? [b.userlist] : []))];
+  const userlists = [
+    ...(globalUsers ? [globalUsers] : []),
+    ...built.flatMap((b) => (b.userlist ? [b.userlist] : [])),
+  ];
   return {
     global: globalSection(s),
     defaults: defaultsSection(s),

@@ -20,7 +20,11 @@ export function dedupeAcls(acls: readonly AclModel[]): AclModel[] {
  * Binds of `frontend services`. A `:ssl` port is bound only when certificates exist: upstream
  * bound plain HTTP on 443 without certificates, which answers TLS clients with garbage.
  */
-export function serviceBinds(s: ProxySettings, taken: ReadonlySet<number>, warn: (m: string) => void): BindModel[] {
+export function serviceBinds(
+  s: ProxySettings,
+  taken: ReadonlySet<number>,
+  warn: (m: string) => void,
+): BindModel[] {
   const byPort = new Map<number, BindSpec>();
   for (const b of [...s.defaultPorts, ...s.bindPorts]) if (!byPort.has(b.port)) byPort.set(b.port, b);
   const binds: BindModel[] = [];
@@ -34,7 +38,13 @@ export function serviceBinds(s: ProxySettings, taken: ReadonlySet<number>, warn:
       continue;
     }
     const ssl = b.ssl
-      ? ['ssl', 'crt-list', `${s.configDir}/${CRT_LIST_FILE}`, 'alpn', s.enableH2 ? 'h2,http/1.1' : 'http/1.1']
+      ? [
+          'ssl',
+          'crt-list',
+          `${s.configDir}/${CRT_LIST_FILE}`,
+          'alpn',
+          s.enableH2 ? 'h2,http/1.1' : 'http/1.1',
+        ]
       : [];
     binds.push({ port: b.port, words: [`*:${b.port}`, ...b.options, ...ssl] });
   }
@@ -48,7 +58,8 @@ export function servicesFrontend(s: ProxySettings, binds: BindModel[], routing: 
   if (http) settings.push(d('option', 'forwardfor'));
   if (s.debug) settings.push(d('option', http ? 'httplog' : 'tcplog'));
   if (!http) settings.push(d('no', 'option', 'idle-close-on-response'));
-  for (const c of s.captureRequestHeader) settings.push(d('capture', 'request', 'header', c.name, 'len', String(c.length)));
+  for (const c of s.captureRequestHeader)
+    settings.push(d('capture', 'request', 'header', c.name, 'len', String(c.length)));
   for (const extra of s.extraFrontend) if (extra.trim()) settings.push(raw(extra));
   return {
     name: SERVICES_FRONTEND,
@@ -58,7 +69,8 @@ export function servicesFrontend(s: ProxySettings, binds: BindModel[], routing: 
     acls: http ? dedupeAcls(routing.acls) : [],
     requestRules: http ? [...routing.redirects, ...routing.lookups] : [],
     routes: http ? routing.routes : [],
-    ...(routing.defaultBackend ? { defaultBackend: routing.defaultBackend } : {}),
+    // In DEFAULT_REQ_MODE=tcp the frontend cannot hand requests to http backends.
+    ...(http && routing.defaultBackend ? { defaultBackend: routing.defaultBackend } : {}),
   };
 }
 
@@ -71,7 +83,13 @@ export interface TcpDest {
  * `frontend tcpFE_<srcPort>` (tcp) or `frontend service_<srcPort>` (sni), one per srcPort, as
  * upstream. Destinations with domains are picked by SNI; the first one without is the default.
  */
-export function tcpFrontend(port: number, mode: 'tcp' | 'sni', dests: readonly TcpDest[], s: ProxySettings, warn: (m: string) => void): FrontendModel {
+export function tcpFrontend(
+  port: number,
+  mode: 'tcp' | 'sni',
+  dests: readonly TcpDest[],
+  s: ProxySettings,
+  warn: (m: string) => void,
+): FrontendModel {
   const settings: Line[] = [d('no', 'option', 'idle-close-on-response')];
   if (s.debug) settings.push(d('option', 'tcplog'));
   const first = dests[0]?.dest;
@@ -90,12 +108,17 @@ export function tcpFrontend(port: number, mode: 'tcp' | 'sni', dests: readonly T
     } else if (defaultBackend === undefined) {
       defaultBackend = be;
     } else {
-      warn(`service ${spec.serviceName}: port ${port} already has default backend ${defaultBackend}; give this destination a ${mode === 'sni' ? 'servicePath (SNI name)' : 'serviceDomain'}`);
+      warn(
+        `service ${spec.serviceName}: port ${port} already has default backend ${defaultBackend}; give this destination a ${mode === 'sni' ? 'servicePath (SNI name)' : 'serviceDomain'}`,
+      );
     }
   }
   const requestRules =
     routes.length > 0
-      ? [d('tcp-request', 'inspect-delay', '5s'), d('tcp-request', 'content', 'accept', 'if', '{', 'req_ssl_hello_type', '1', '}')]
+      ? [
+          d('tcp-request', 'inspect-delay', '5s'),
+          d('tcp-request', 'content', 'accept', 'if', '{', 'req_ssl_hello_type', '1', '}'),
+        ]
       : [];
   return {
     name: mode === 'sni' ? `service_${port}` : `tcpFE_${port}`,
@@ -124,7 +147,16 @@ export function statsBackend(s: ProxySettings): BackendModel {
   if (!(s.statsUser === 'none' && s.statsPass === 'none')) {
     settings.push(d('stats', 'auth', quoted(`${s.statsUser}:${s.statsPass}`)));
   }
-  return { name: STATS_BACKEND, mode: 'http', settings, acls: [], requestRules: [], responseRules: [], servers: [], extra: [] };
+  return {
+    name: STATS_BACKEND,
+    mode: 'http',
+    settings,
+    acls: [],
+    requestRules: [],
+    responseRules: [],
+    servers: [],
+    extra: [],
+  };
 }
 
 export function statsFrontend(s: ProxySettings): FrontendModel {

@@ -13,7 +13,17 @@ const words = (s: string): string[] => s.split(/\s+/).filter((w) => w.length > 0
 export function globalSection(s: ProxySettings): Line[] {
   const lines: Line[] = [
     d('hard-stop-after', `${s.hardStopAfterSeconds}s`),
-    d('stats', 'socket', `${s.runtimeDir}/admin.sock`, 'mode', '600', 'level', 'admin', 'expose-fd', 'listeners'),
+    d(
+      'stats',
+      'socket',
+      `${s.runtimeDir}/admin.sock`,
+      'mode',
+      '600',
+      'level',
+      'admin',
+      'expose-fd',
+      'listeners',
+    ),
     d('server-state-file', `${s.runtimeDir}/server-state`),
   ];
   if (s.debug) lines.push(d('log', 'stdout', 'format', 'raw', 'local0'));

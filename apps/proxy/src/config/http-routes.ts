@@ -80,13 +80,25 @@ export function domainAcls(name: string, domains: readonly string[], algo: strin
     if (values.length > 0) acls.push({ name, criterion: [...criterion, ...values] });
   };
   if (algo === 'hdr(host)') {
-    add([HOST, '-i'], exact.filter((x) => !x.includes(':')));
-    add(['req.hdr(host)', '-i'], exact.filter((x) => x.includes(':')));
+    add(
+      [HOST, '-i'],
+      exact.filter((x) => !x.includes(':')),
+    );
+    add(
+      ['req.hdr(host)', '-i'],
+      exact.filter((x) => x.includes(':')),
+    );
   } else {
     add([algo, '-i'], exact);
   }
-  add([HOST, '-m', 'end', '-i'], wild.filter((x) => !x.includes(':')));
-  add(['req.hdr(host)', '-m', 'end', '-i'], wild.filter((x) => x.includes(':')));
+  add(
+    [HOST, '-m', 'end', '-i'],
+    wild.filter((x) => !x.includes(':')),
+  );
+  add(
+    ['req.hdr(host)', '-m', 'end', '-i'],
+    wild.filter((x) => x.includes(':')),
+  );
   return acls;
 }
 
@@ -121,7 +133,9 @@ function destinationCondition(
     acls.push({ name, criterion: [`req.hdr(${h.name})`, h.value] });
     cond.push(name);
   });
-  const srcPort = https ? (dest.srcHttpsPort ?? 443) : (dest.srcPort ?? (dest.httpsPort !== undefined ? 80 : undefined));
+  const srcPort = https
+    ? (dest.srcHttpsPort ?? 443)
+    : (dest.srcPort ?? (dest.httpsPort !== undefined ? 80 : undefined));
   if (srcPort !== undefined) {
     const name = `${https ? 'srcHttpsPort' : 'srcPort'}_${acl}${srcPort}_${idx}`;
     acls.push({ name, criterion: ['dst_port', String(srcPort)] });
@@ -153,7 +167,12 @@ export interface ServiceHttpRoutes {
 }
 
 /** The http routes of one service; `position` is its rank in upstream order. Throws RenderError on unsafe values. */
-export function serviceHttpRoutes(spec: ServiceSpec, position: number, s: ProxySettings, warn: (m: string) => void): ServiceHttpRoutes {
+export function serviceHttpRoutes(
+  spec: ServiceSpec,
+  position: number,
+  s: ProxySettings,
+  warn: (m: string) => void,
+): ServiceHttpRoutes {
   const acls: AclModel[] = [];
   const redirects: Directive[] = [];
   const ranked: RankedRoute[] = [];
@@ -182,7 +201,8 @@ export function serviceHttpRoutes(spec: ServiceSpec, position: number, s: ProxyS
           }
         }
       } else {
-        for (const p of paths.filter((x) => x !== '/')) claims.push({ file: MAP_FILES.paths, key: p, backend: be });
+        for (const p of paths.filter((x) => x !== '/'))
+          claims.push({ file: MAP_FILES.paths, key: p, backend: be });
         if (hasRoot) {
           // A bare `/` catches everything: it stays an ACL so it can rank after the domain maps.
           const url = `url_${spec.aclName}${port}_${dest.index}`;
@@ -201,11 +221,23 @@ export function serviceHttpRoutes(spec: ServiceSpec, position: number, s: ProxyS
     if (dest.httpsPort !== undefined) {
       const c = destinationCondition(spec, dest, algo, true);
       acls.push(...c.acls);
-      const line = d('use_backend', httpsBackendName(spec.aclName, dest.httpsPort, dest.index), 'if', ...c.cond);
+      const line = d(
+        'use_backend',
+        httpsBackendName(spec.aclName, dest.httpsPort, dest.index),
+        'if',
+        ...c.cond,
+      );
       ranked.push({ tier, generic: 0, position, line });
     }
   }
-  return { serviceName: spec.serviceName, acls, redirects, ranked, claims, ...(defaultBackend ? { defaultBackend } : {}) };
+  return {
+    serviceName: spec.serviceName,
+    acls,
+    redirects,
+    ranked,
+    claims,
+    ...(defaultBackend ? { defaultBackend } : {}),
+  };
 }
 
 /** Joins the services' routes (given in upstream order) into the frontend's ACLs, lookups, rules and maps. */
@@ -225,16 +257,24 @@ export function assembleHttpRouting(
       const prior = map.get(c.key);
       if (!prior) map.set(c.key, { backend: c.backend, owner: svc.serviceName });
       else if (prior.owner !== svc.serviceName) {
-        warn(`service ${svc.serviceName}: route ${c.key} is already taken by service ${prior.owner} (first in aclName order) and is ignored`);
+        warn(
+          `service ${svc.serviceName}: route ${c.key} is already taken by service ${prior.owner} (first in aclName order) and is ignored`,
+        );
       }
     }
     if (svc.defaultBackend) {
       if (defaultBackend === undefined) defaultBackend = svc.defaultBackend;
-      else warn(`service ${svc.serviceName}: isDefaultBackend ignored, ${defaultBackend} is already the default backend`);
+      else
+        warn(
+          `service ${svc.serviceName}: isDefaultBackend ignored, ${defaultBackend} is already the default backend`,
+        );
     }
   }
   const entries = (file: string): MapEntry[] =>
-    [...(maps.get(file) ?? new Map<string, { backend: string }>()).entries()].map(([key, v]) => ({ key, backend: v.backend }));
+    [...(maps.get(file) ?? new Map<string, { backend: string }>()).entries()].map(([key, v]) => ({
+      key,
+      backend: v.backend,
+    }));
   const lookups: Directive[] = [];
   const mapRoutes: RankedRoute[] = [];
   const lookup = (file: string, variable: string, expr: string, tier: number): void => {
@@ -275,14 +315,34 @@ export function assembleHttpRouting(
 }
 
 /** Frontend redirects of one destination: redirectFromDomain and the X-Forwarded-Proto ones. */
-function redirectRules(spec: ServiceSpec, dest: Destination, algo: string, warn: (m: string) => void): Directive[] {
+function redirectRules(
+  spec: ServiceSpec,
+  dest: Destination,
+  algo: string,
+  warn: (m: string) => void,
+): Directive[] {
   const out: Directive[] = [];
   const target = dest.serviceDomain[0];
   if (dest.redirectFromDomain.length > 0 && (target === undefined || target.startsWith('*'))) {
-    warn(`service ${spec.serviceName}: redirectFromDomain ignored, it needs a serviceDomain without * to redirect to`);
+    warn(
+      `service ${spec.serviceName}: redirectFromDomain ignored, it needs a serviceDomain without * to redirect to`,
+    );
   } else if (dest.redirectFromDomain.length > 0 && target !== undefined) {
     out.push(
-      d('http-request', 'redirect', 'code', '301', 'prefix', quoted(`%[ssl_fc,iif(https,http)]://${target}`), 'if', '{', HOST, '-i', ...dest.redirectFromDomain, '}'),
+      d(
+        'http-request',
+        'redirect',
+        'code',
+        '301',
+        'prefix',
+        quoted(`%[ssl_fc,iif(https,http)]://${target}`),
+        'if',
+        '{',
+        HOST,
+        '-i',
+        ...dest.redirectFromDomain,
+        '}',
+      ),
     );
   }
   if ((spec.redirectWhenHttpProto || spec.redirectUnlessHttpsProto) && dest.port !== undefined) {

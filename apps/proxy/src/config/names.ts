@@ -3,7 +3,8 @@
  * backends `<aclName>-be<port>_<index>`, ACLs `url_<aclName><port>_<index>` and friends.
  */
 
-export const backendName = (aclName: string, port: number, index: number): string => `${aclName}-be${port}_${index}`;
+export const backendName = (aclName: string, port: number, index: number): string =>
+  `${aclName}-be${port}_${index}`;
 export const httpsBackendName = (aclName: string, httpsPort: number, index: number): string =>
   `https-${aclName}-be${httpsPort}_${index}`;
 export const serviceUserlist = (aclName: string): string => `${aclName}Users`;

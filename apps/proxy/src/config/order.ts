@@ -1,7 +1,9 @@
 import type { ServiceSpec } from '@flowproxy/protocol';
 
 const paths = (spec: ServiceSpec): string[] =>
-  spec.destinations.flatMap((d) => (d.servicePath.length > 0 ? d.servicePath : d.serviceDomain.length > 0 ? ['/'] : []));
+  spec.destinations.flatMap((d) =>
+    d.servicePath.length > 0 ? d.servicePath : d.serviceDomain.length > 0 ? ['/'] : [],
+  );
 
 /** Upstream's first rank: Let's Encrypt challenges must never be captured by another route. */
 export const isWellKnown = (spec: ServiceSpec): boolean =>

@@ -9,7 +9,9 @@ const PLAIN_FORBIDDEN = /[\s'"#\\]/;
 export function plain(value: string): string {
   if (value.length === 0) throw new RenderError('empty word');
   if (CONTROL.test(value) || PLAIN_FORBIDDEN.test(value)) {
-    throw new RenderError(`unsafe word ${JSON.stringify(value)}: whitespace, quotes, # and backslash are not allowed`);
+    throw new RenderError(
+      `unsafe word ${JSON.stringify(value)}: whitespace, quotes, # and backslash are not allowed`,
+    );
   }
   return value;
 }
@@ -20,7 +22,9 @@ export function plain(value: string): string {
  */
 export function quoted(value: string): Word {
   if (CONTROL.test(value) || value.includes("'")) {
-    throw new RenderError(`unsafe quoted value ${JSON.stringify(value)}: single quotes and control characters are not allowed`);
+    throw new RenderError(
+      `unsafe quoted value ${JSON.stringify(value)}: single quotes and control characters are not allowed`,
+    );
   }
   if (value.length === 0) throw new RenderError('empty quoted value (HAProxy drops empty arguments)');
   return { quoted: value };
@@ -38,7 +42,8 @@ export function d(...words: Word[]): Directive {
 
 /** A raw line (operator extras, backendExtra): one line, no control characters. */
 export function raw(value: string): RawLine {
-  if (CONTROL.test(value)) throw new RenderError(`raw line ${JSON.stringify(value)} contains control characters`);
+  if (CONTROL.test(value))
+    throw new RenderError(`raw line ${JSON.stringify(value)} contains control characters`);
   if (value.trim().length === 0) throw new RenderError('empty raw line');
   return { raw: value.trim() };
 }
@@ -50,7 +55,9 @@ export function raw(value: string): RawLine {
  */
 export function converterArg(value: string): string {
   if (CONTROL.test(value) || /['"]/.test(value)) {
-    throw new RenderError(`unsafe converter argument ${JSON.stringify(value)}: quotes and control characters are not allowed`);
+    throw new RenderError(
+      `unsafe converter argument ${JSON.stringify(value)}: quotes and control characters are not allowed`,
+    );
   }
   return `"${value.replace(/\\/g, '\\\\')}"`;
 }

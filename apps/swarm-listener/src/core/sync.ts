@@ -68,6 +68,7 @@ export class ServiceSync {
 
   /** A Docker service event: remove is final; create/update re-inspects (coalesced per service). */
   onEvent(ev: ServiceEvent): void {
+    this.deps.log.debug('docker event', { action: ev.action, serviceId: ev.id });
     this.deps.metrics?.events.inc({ action: ev.action });
     this.deps.metrics?.lastEvent.setToCurrentTime();
     if (ev.action === 'task-started') {
@@ -205,6 +206,7 @@ export class ServiceSync {
       } else if (waitsForTask(change, this.deps.opts.notifyImmediately) && !this.startedRecently(id)) {
         const before = this.waiting.get(id);
         this.waiting.set(id, { snapshot: change.snapshot, since: before?.since ?? Date.now() });
+        this.deps.log.debug('waiting for a running task', { service: change.snapshot.name });
         this.kickWaiter(false);
       } else {
         this.commit(change.snapshot);
@@ -256,14 +258,19 @@ export class ServiceSync {
       return;
     }
     this.waiterRunning = true;
-    void this.waiterLoop().finally(() => {
+    this.waiterLoop().catch((e: unknown) => {
       this.waiterRunning = false;
+      this.deps.log.error('task poll failed', { error: errMsg(e) });
     });
   }
 
   private async waiterLoop(): Promise<void> {
     const { api, opts } = this.deps;
-    while (!this.stopCtl.signal.aborted) {
+    for (;;) {
+      if (this.stopCtl.signal.aborted) {
+        this.waiterRunning = false;
+        return;
+      }
       this.waiterAgain = false;
       const all = this.waiterAll;
       this.waiterAll = false;
@@ -272,7 +279,8 @@ export class ServiceSync {
         .filter(([, w]) => all || now - w.since < opts.taskWaitMs)
         .map(([id]) => id);
       if (ids.length === 0) {
-        if (this.waiterAgain) continue;
+        // Cleared in the same synchronous step as the check, so a kick can never be lost.
+        this.waiterRunning = false;
         return;
       }
       const running = await this.docker('task ls', () => api.servicesWithRunningTasks(ids)).catch(

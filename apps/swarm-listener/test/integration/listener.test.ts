@@ -61,6 +61,15 @@ async function metric(name: string): Promise<number> {
     .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
 }
 
+/** When Swarm marked the service's first task running (its own timestamp). */
+async function runningAt(name: string): Promise<number> {
+  const taskId = (await docker('service', 'ps', '-q', '--filter', 'desired-state=running', name)).split(
+    '\n',
+  )[0]!;
+  const ts = await docker('inspect', '-f', '{{.Status.Timestamp}}', taskId);
+  return Date.parse(ts.replace(/ \+0000 UTC$/, 'Z').replace(' ', 'T'));
+}
+
 beforeAll(async () => {
   ensureSwarm();
   await buildTestImage();
@@ -89,7 +98,9 @@ afterAll(async () => {
   await listener?.stop();
   await rec.stop();
   await sock.stop();
-  rmSync(dir, { recursive: true, force: true });
+  // KEEP_LISTENER_LOG=1 keeps the listener's log for debugging.
+  if (process.env.KEEP_LISTENER_LOG) console.log(`listener log kept in ${dir}`);
+  else rmSync(dir, { recursive: true, force: true });
 }, 60_000);
 
 describe('swarm listener against a real Swarm', () => {
@@ -107,18 +118,23 @@ describe('swarm listener against a real Swarm', () => {
       servicePath: '/demo',
     });
     // The notification follows the first running task (Swarm's own timestamp for it).
-    const taskId = (await docker('service', 'ps', '-q', '--filter', 'desired-state=running', name)).split(
-      '\n',
-    )[0]!;
-    const runningAt = Date.parse(
-      await docker('inspect', '-f', '{{.Status.Timestamp}}', taskId).then((s) =>
-        s.replace(' +0000 UTC', 'Z').replace(' ', 'T'),
-      ),
-    );
-    const lag = rec.for(name)[0]!.at - runningAt;
+    const lag = rec.for(name)[0]!.at - (await runningAt(name));
     console.log(`notification ${lag} ms after the first task was running`);
     expect(lag).toBeLessThan(1000);
     expect(rec.for(plain)).toEqual([]);
+  });
+
+  it('a service with a healthcheck is notified when healthy (Swarm running), not at container start', async () => {
+    const name = `${RUN}-health`;
+    await create(
+      name,
+      base(name, ['--health-cmd', 'sleep 0.8', '--health-interval', '1s', '--health-start-period', '0s']),
+    );
+    await eventually(() => expect(rec.delivered(name, CREATE)).toHaveLength(1), { timeoutMs: 10000 });
+    const lag = rec.for(name)[0]!.at - (await runningAt(name));
+    console.log(`healthchecked service: notification ${lag} ms after its first task was running`);
+    expect(lag).toBeGreaterThan(-200);
+    expect(lag).toBeLessThan(1000);
   });
 
   it('every seed example arrives byte for byte', async () => {

@@ -2,7 +2,20 @@ import fc from 'fast-check';
 
 /** Values meant to break out of an HAProxy line or token, mixed with ordinary ones. */
 export const hostile = fc.oneof(
-  fc.constantFrom('a\nbind :1', "x' y", 'a b', '#c', '\\', '%[src]', '{{.X}}', '/p\r\nuse_backend x', 'é', '/a,/b', 'k:v', ''),
+  fc.constantFrom(
+    'a\nbind :1',
+    "x' y",
+    'a b',
+    '#c',
+    '\\',
+    '%[src]',
+    '{{.X}}',
+    '/p\r\nuse_backend x',
+    'é',
+    '/a,/b',
+    'k:v',
+    '',
+  ),
   fc.string({ maxLength: 12 }),
   fc.string({ unit: 'binary', maxLength: 8 }),
   fc.stringMatching(/^\/[a-z]{1,6}$/),
@@ -18,7 +31,7 @@ export const VALID: Record<string, fc.Arbitrary<string>> = {
   setResHeader: m(/^X-[A-Z][a-z]{1,4} [a-z ;=]{1,10}$/),
   delReqHeader: m(/^X-[A-Za-z]{1,5}$/),
   users: m(/^[a-z]{1,4}:[a-zA-Z0-9#$%&*.!;{}[\]]{1,8}$/),
-  reqPathSearchReplace: m(/^\/[a-z()|.*\\^$\[\]]{1,6},\/[a-z\\1]{0,4}$/),
+  reqPathSearchReplace: m(/^\/[a-z()|.*\\^$[\]]{1,6},\/[a-z\\1]{0,4}$/),
   serviceHeader: m(/^X-[a-z]{1,3}:[a-z0-9]{1,4}$/),
   userAgent: m(/^[a-z]{1,5}(,[a-z]{1,5})?$/),
   allowedMethods: fc.constantFrom('GET', 'GET,HEAD', 'post'),
@@ -42,4 +55,3 @@ export const specArb = fc
   .uniqueArray(fc.constantFrom(...Object.keys(VALID)), { minLength: 1, maxLength: 5 })
   .chain((keys) => fc.record(Object.fromEntries(keys.map((k) => [k, weighted(k)]))))
   .map((params) => ({ serviceName: 'svc', port: '8080', servicePath: '/x', ...params }));
-

@@ -11,7 +11,15 @@ export const SETTINGS: ProxySettings = {
   bindPorts: [],
   defaultReqMode: 'http',
   connectionMode: 'http-keep-alive',
-  timeouts: { connect: 5, client: 20, server: 20, queue: 30, tunnel: 3600, httpRequest: 5, httpKeepAlive: 15 },
+  timeouts: {
+    connect: 5,
+    client: 20,
+    server: 20,
+    queue: 30,
+    tunnel: 3600,
+    httpRequest: 5,
+    httpKeepAlive: 15,
+  },
   statsUri: '/admin?stats',
   users: [],
   usersPassEncrypted: false,
@@ -36,7 +44,11 @@ export const SETTINGS: ProxySettings = {
 export function svc(params: Record<string, string | number | boolean>): RenderService {
   const parsed = parseServiceSpec(params, { allowRawConfig: true });
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
-  return { spec: parsed.spec, users: parsed.spec.users.filter((u) => u.password), usersPassEncrypted: parsed.spec.usersPassEncrypted };
+  return {
+    spec: parsed.spec,
+    users: parsed.spec.users.filter((u) => u.password),
+    usersPassEncrypted: parsed.spec.usersPassEncrypted,
+  };
 }
 
 /** The lines of a named section of a rendered config, trimmed. */

@@ -23,7 +23,8 @@ function compare(file: string, actual: string): void {
     return;
   }
   const expected = existsSync(file) ? readFileSync(file, 'utf8') : '';
-  if (expected !== actual) throw new Error(`${file} differs (UPDATE_GOLDEN=1 rewrites it):\n${diff(expected, actual)}`);
+  if (expected !== actual)
+    throw new Error(`${file} differs (UPDATE_GOLDEN=1 rewrites it):\n${diff(expected, actual)}`);
 }
 
 describe('golden configs', () => {

@@ -8,11 +8,49 @@ import { specArb } from './arbitraries.js';
 
 /** Keywords the model produces: any line starting otherwise would be injected. */
 const KEYWORDS = new Set([
-  '#', 'global', 'defaults', 'resolvers', 'userlist', 'frontend', 'backend', 'user', 'bind', 'mode', 'option', 'no', 'acl', 'http-request',
-  'http-response', 'tcp-request', 'use_backend', 'default_backend', 'server', 'server-template', 'balance', 'cookie', 'dynamic-cookie-key',
-  'timeout', 'compression', 'capture', 'stats', 'hard-stop-after', 'server-state-file', 'ssl-default-bind-options', 'ssl-default-server-options',
-  'ssl-default-bind-ciphers', 'ssl-default-server-ciphers', 'retries', 'retry-on', 'load-server-state-from-file', 'default-server',
-  'nameserver', 'accepted_payload_size', 'resolve_retries', 'hold', 'log', 'parse-resolv-conf',
+  '#',
+  'global',
+  'defaults',
+  'resolvers',
+  'userlist',
+  'frontend',
+  'backend',
+  'user',
+  'bind',
+  'mode',
+  'option',
+  'no',
+  'acl',
+  'http-request',
+  'http-response',
+  'tcp-request',
+  'use_backend',
+  'default_backend',
+  'server',
+  'server-template',
+  'balance',
+  'cookie',
+  'dynamic-cookie-key',
+  'timeout',
+  'compression',
+  'capture',
+  'stats',
+  'hard-stop-after',
+  'server-state-file',
+  'ssl-default-bind-options',
+  'ssl-default-server-options',
+  'ssl-default-bind-ciphers',
+  'ssl-default-server-ciphers',
+  'retries',
+  'retry-on',
+  'load-server-state-from-file',
+  'default-server',
+  'nameserver',
+  'accepted_payload_size',
+  'resolve_retries',
+  'hold',
+  'log',
+  'parse-resolv-conf',
 ]);
 
 describe('rendering accepted specs (property)', () => {
@@ -23,8 +61,15 @@ describe('rendering accepted specs (property)', () => {
         const parsed = parseServiceSpec(params, { allowRawConfig: false });
         if (!parsed.ok) return;
         accepted++;
-        const rs: RenderService = { spec: parsed.spec, users: parsed.spec.users.filter((u) => u.password), usersPassEncrypted: false };
-        const model = buildModel({ settings: SETTINGS, services: [rs, svc({ serviceName: 'other', servicePath: '/other', port: 80 })] });
+        const rs: RenderService = {
+          spec: parsed.spec,
+          users: parsed.spec.users.filter((u) => u.password),
+          usersPassEncrypted: false,
+        };
+        const model = buildModel({
+          settings: SETTINGS,
+          services: [rs, svc({ serviceName: 'other', servicePath: '/other', port: 80 })],
+        });
         const out = render(model);
         const lines = out.haproxyCfg.split('\n');
         expect(lines.length).toBe(modelLineCount(model));
@@ -33,7 +78,8 @@ describe('rendering accepted specs (property)', () => {
           expect(KEYWORDS.has(line.trim().split(' ')[0] ?? '')).toBe(true);
         }
         for (const content of Object.values(out.files)) {
-          for (const l of content.split('\n').filter(Boolean)) expect(l.split(' ').length).toBe(l.endsWith('.pem') ? 1 : 2);
+          for (const l of content.split('\n').filter(Boolean))
+            expect(l.split(' ').length).toBe(l.endsWith('.pem') ? 1 : 2);
         }
         // The well-behaved neighbour always survives.
         expect(out.files['paths.map']).toContain('/other other-be80_0\n');
@@ -60,14 +106,19 @@ describe('determinism', () => {
   it('renders the same bytes for any order of the services', () => {
     const expected = renderConfig({ settings: SETTINGS, services });
     fc.assert(
-      fc.property(fc.shuffledSubarray(services, { minLength: services.length, maxLength: services.length }), (shuffled) => {
-        expect(renderConfig({ settings: SETTINGS, services: shuffled })).toEqual(expected);
-      }),
+      fc.property(
+        fc.shuffledSubarray(services, { minLength: services.length, maxLength: services.length }),
+        (shuffled) => {
+          expect(renderConfig({ settings: SETTINGS, services: shuffled })).toEqual(expected);
+        },
+      ),
       { numRuns: 100, seed: 7 },
     );
   });
 
   it('renders the same bytes twice', () => {
-    expect(renderConfig({ settings: SETTINGS, services })).toEqual(renderConfig({ settings: SETTINGS, services }));
+    expect(renderConfig({ settings: SETTINGS, services })).toEqual(
+      renderConfig({ settings: SETTINGS, services }),
+    );
   });
 });

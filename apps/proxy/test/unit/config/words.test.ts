@@ -8,12 +8,17 @@ describe('words', () => {
     expect(plain('%[var(txn.x)]')).toBe('%[var(txn.x)]');
   });
 
-  it.each(['a b', "it's", 'a"b', '#x', 'a\nb', 'a\\b', '', 'a\tb', 'x\u0000'])('refuses %j as a plain word', (v) => {
-    expect(() => plain(v)).toThrow(RenderError);
-  });
+  it.each(['a b', "it's", 'a"b', '#x', 'a\nb', 'a\\b', '', 'a\tb', 'x\u0000'])(
+    'refuses %j as a plain word',
+    (v) => {
+      expect(() => plain(v)).toThrow(RenderError);
+    },
+  );
 
   it('single-quotes values with spaces and refuses single quotes or control characters inside', () => {
-    expect(renderLine(d('user', 'a', 'insecure-password', quoted('p a#s\\s')))).toBe("user a insecure-password 'p a#s\\s'");
+    expect(renderLine(d('user', 'a', 'insecure-password', quoted('p a#s\\s')))).toBe(
+      "user a insecure-password 'p a#s\\s'",
+    );
     expect(() => quoted("a'b")).toThrow(RenderError);
     expect(() => quoted('a\nb')).toThrow(RenderError);
     expect(() => quoted('')).toThrow(RenderError);

@@ -1,0 +1,34 @@
+import { renderEnvTable } from '@flowproxy/runtime';
+import { PROXY_ENV } from './env.js';
+
+export const START = '<!-- proxy:start -->';
+export const END = '<!-- proxy:end -->';
+
+/** The proxy's part of docs/CONFIG.md, generated from the env table. */
+export function renderProxySection(): string {
+  return `${START}
+<!-- Generated from apps/proxy/src/env.ts by \`npm run docs\`. Do not edit by hand. -->
+## Proxy
+
+Names and defaults follow upstream's Dockerfile where upstream has the variable. Every variable
+except \`SECRETS_DIR\` can also come from the Docker secret \`<SECRETS_DIR>/dfp_<lowercase name>\`; the
+secret wins over the environment, as upstream's \`getSecretOrEnvVar\` (upstream routes only some
+variables through it; here all of them do). \`STATS_USER_ENV\`/\`STATS_PASS_ENV\`/\`STATS_URI_ENV\` name
+another variable (and secret) to read the stats settings from. A bad value stops start-up with a
+message naming the variable. Differences from upstream: \`REPEAT_RELOAD\` defaults to \`true\` (the
+periodic resync heals lost notifications and reloads only when something changed), \`CERTS\` lists
+extra certificate files, and \`CHECK_RESOLVERS\`/\`DO_NOT_RESOLVE_ADDR\` are not needed: every server
+resolves through the \`resolvers\` section with \`INIT_ADDR\`, so an unresolvable name never breaks the
+configuration.
+
+${renderEnvTable(PROXY_ENV)}${END}`;
+}
+
+/** Replaces the section between the markers, or appends it (with the markers) when they are missing. */
+export function replaceSection(doc: string, section: string): string {
+  const a = doc.indexOf(START);
+  const b = doc.indexOf(END);
+  if (a >= 0 && b > a) return doc.slice(0, a) + section + doc.slice(b + END.length);
+  const base = doc.length === 0 ? '# Configuration\n' : doc;
+  return `${base.replace(/\n*$/, '\n')}\n${section}\n`;
+}

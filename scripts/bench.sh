@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# `npm run bench [-- --quick]`: builds, then runs every benchmark side by side in one run and writes
+# bench/results/<date>.json and bench/results/latest.md (latest-quick.md for --quick).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
+  npm ci --no-audit --no-fund
+fi
+npm run build --silent
+npx tsc -p test/bench/tsconfig.json
+# The listener memory figure needs a Docker engine; start one only if none answers (and stop it after).
+STOP_DOCKER=
+if ! docker info >/dev/null 2>&1; then STOP_DOCKER=1; fi
+bash scripts/dockerd.sh start && bash scripts/dockerd.sh swarm
+[[ -n $STOP_DOCKER ]] && trap 'bash scripts/dockerd.sh stop || true' EXIT
+bash docker/base/build-base.sh
+node test/bench/dist/main.js "$@"

@@ -1,0 +1,84 @@
+import { execFileSync } from 'node:child_process';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { REPO_ROOT, type StartedProxy } from '@flowproxy/testkit';
+import { writeResults, type Results, type Section } from './report.js';
+import { burst } from './sections/burst.js';
+import { dataPlane } from './sections/data-plane.js';
+import { hitless } from './sections/hitless.js';
+import { reconfigureLatency } from './sections/latency.js';
+import { listenerMemory } from './sections/listener-memory.js';
+import { memory } from './sections/memory.js';
+import { oneChange } from './sections/one-change.js';
+import { register, routeScale } from './sections/route-scale.js';
+import { startBackend, startBenchDns, startBenchProxy } from './setup.js';
+
+const quick = process.argv.includes('--quick');
+const q = <T>(quickValue: T, full: T): T => (quick ? quickValue : full);
+
+function dockerAnswers(): boolean {
+  try {
+    execFileSync('docker', ['info'], { stdio: 'ignore', timeout: 10000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const log = (s: string): void => console.log(`[bench ${((performance.now() - started) / 1000).toFixed(0)}s] ${s}`);
+  const backend = await startBackend();
+  const dns = await startBenchDns();
+  const proxies: StartedProxy[] = [];
+  const sections: Section[] = [];
+  try {
+    const start = async (): Promise<StartedProxy> => {
+      const p = await startBenchProxy(dns);
+      proxies.push(p);
+      return p;
+    };
+    const [p1, p100, p1000] = [await start(), await start(), await start()] as const;
+    log('registering 1 / 100 / 1,000 services (x2: paths and domains)');
+    await register(p1, 1, 1, backend.port);
+    await register(p100, 1, 100, backend.port);
+    const registerSeconds = await register(p1000, 1, 1000, backend.port);
+    log(`1. data-plane overhead`);
+    sections.push(await dataPlane(p1, backend, { rounds: q(2, 5), seconds: q(1, 3) }));
+    log('2. route-table scale');
+    sections.push(await routeScale({ 1: p1, 100: p100, 1000: p1000 }, { rounds: q(2, 5), seconds: q(1, 3) }));
+    log('3. reconfigure latency');
+    const records: Record<string, string[]> = {};
+    sections.push(await reconfigureLatency(p1, dns, records, backend.port, { services: q(5, 20) }));
+    log('4. hitless');
+    const pHit = await start();
+    sections.push(await hitless(pHit, backend.port, { changes: q(30, 100), reloads: q(5, 20) }));
+    log('5. burst');
+    sections.push(await burst(pHit, backend.port, { services: 100, rounds: q(1, 3) }));
+    log('6. one change at 1,000 services');
+    sections.push(await oneChange(p1000, registerSeconds, backend.port, { rounds: q(3, 5) }));
+    log('7. memory');
+    const listener = dockerAnswers() ? await listenerMemory({ services: q(20, 1000), image: 'flowproxy/base:bookworm' }).catch((e: Error) => (log(`listener memory skipped: ${e.message}`), undefined)) : undefined;
+    sections.push(memory(p1, p1000, listener));
+  } finally {
+    for (const p of proxies) await p.stop().catch(() => undefined);
+    await dns.stop();
+    await backend.stop();
+  }
+  const haproxy = execFileSync('haproxy', ['-v']).toString().split('\n')[0] ?? 'haproxy';
+  const results: Results = {
+    date: new Date().toISOString().slice(0, 19),
+    quick,
+    machine: { cpus: cpus().length, node: process.version, haproxy },
+    sections,
+    durationSeconds: (performance.now() - started) / 1000,
+  };
+  const files = writeResults(join(REPO_ROOT, 'bench', 'results'), results);
+  for (const s of sections) for (const f of s.figures) if (f.pass !== undefined) log(`${f.pass ? 'PASS' : 'MISS'} ${s.title} / ${f.name}: ${f.value} (target ${f.target})`);
+  log(`wrote ${files.json} and ${files.md}`);
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

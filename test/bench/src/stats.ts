@@ -1,0 +1,19 @@
+/** Median and spread of repeated measurements: these machines are noisy, so a figure is never one run. */
+export interface Dist {
+  readonly median: number;
+  readonly min: number;
+  readonly max: number;
+  readonly p95: number;
+  readonly n: number;
+}
+
+export function dist(values: readonly number[]): Dist {
+  const s = [...values].sort((a, b) => a - b);
+  const at = (q: number): number => s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))] ?? NaN;
+  const mid = s.length % 2 === 1 ? (s[(s.length - 1) / 2] ?? NaN) : ((s[s.length / 2 - 1] ?? NaN) + (s[s.length / 2] ?? NaN)) / 2;
+  return { median: mid, min: s[0] ?? NaN, max: s[s.length - 1] ?? NaN, p95: at(0.95), n: s.length };
+}
+
+export const fmt = (n: number, digits = 2): string => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
+export const fmtDist = (d: Dist, unit = '', digits = 2): string =>
+  `${fmt(d.median, digits)}${unit} [${fmt(d.min, digits)}–${fmt(d.max, digits)}] (n=${d.n})`;
