@@ -191,7 +191,8 @@ export class HaproxyMaster {
       if (now.failedReloads > before.failedReloads) {
         throw new HaproxyError('HAPROXY_RELOAD_FAILED', 'HAProxy refused the new configuration (see its log)');
       }
-      if (now.workers.some((w) => !before.workers.includes(w))) return;
+      // Done once only new workers are current: the old ones are soft-stopping and take no new work.
+      if (now.workers.length > 0 && now.workers.every((w) => !before.workers.includes(w))) return;
     }
     throw new HaproxyError('HAPROXY_RELOAD_FAILED', `no new HAProxy worker within ${this.timeoutMs} ms`);
   }
