@@ -198,7 +198,17 @@ describe('the seed walkthrough in a real Swarm', () => {
       ]);
       // Three replicas cannot share host ports on one node: unpublish them and check each replica
       // from inside (its own container, which is on the overlay network).
-      await updateService(E2E.proxy, 3, '--publish-rm', '80', '--publish-rm', '443', '--replicas', '3');
+      // (--publish-rm matches the mode too: a bare port only removes ingress-mode ports.)
+      await updateService(
+        E2E.proxy,
+        3,
+        '--publish-rm',
+        `mode=host,target=80,published=${http}`,
+        '--publish-rm',
+        `mode=host,target=443,published=${https}`,
+        '--replicas',
+        '3',
+      );
       const replicas = await containersOf(E2E.proxy);
       expect(replicas).toHaveLength(3);
       const onEvery = (

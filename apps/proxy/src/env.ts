@@ -107,7 +107,7 @@ export const PROXY_ENV = {
   extraFrontend: v({ name: 'EXTRA_FRONTEND', parse: rawLines, default: [] as string[], defaultDoc: '—', doc: 'Lines appended to the HTTP frontend (comma separated)' }),
   captureRequestHeader: v({ name: 'CAPTURE_REQUEST_HEADER', parse: parseCaptures, default: [] as { name: string; length: number }[], defaultDoc: '—', doc: '`Header:length,…` captured into the logs' }),
   debug: v({ name: 'DEBUG', parse: bool, default: false, doc: 'HAProxy request logging' }),
-  serviceDomainAlgo: v({ name: 'SERVICE_DOMAIN_ALGO', parse: oneOf(DOMAIN_ALGOS), default: 'hdr_beg(host)' as string, doc: 'Default fetch for `serviceDomain` matching' }),
+  serviceDomainAlgo: v({ name: 'SERVICE_DOMAIN_ALGO', parse: oneOf(DOMAIN_ALGOS), default: 'hdr(host)' as string, doc: 'Default fetch for `serviceDomain` matching. Default `hdr(host)` (exact host, port ignored) instead of upstream `hdr_beg(host)`, which also matched example.com.evil.net and cannot use a map' }),
   httpsOnly: v({ name: 'HTTPS_ONLY', parse: bool, default: false, doc: 'Redirect every HTTP request to HTTPS' }),
   separator: v({ name: 'SEPARATOR', parse: (raw: string) => { if (raw.length === 0) throw new Error('must not be empty'); return raw; }, default: ',', doc: 'List separator of multi-value parameters' }),
   resolvers: v({ name: 'RESOLVERS', parse: resolvers, default: ['nameserver dns 127.0.0.11:53'], defaultDoc: '`nameserver dns 127.0.0.11:53`', doc: 'Lines of the `resolvers docker` section (comma separated); `parse-resolv-conf` reads /etc/resolv.conf' }),

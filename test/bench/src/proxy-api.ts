@@ -1,3 +1,5 @@
+import { request } from 'node:http';
+
 /** Thin client of the proxy API as the listener uses it (GET with a query string). */
 export async function reconfigure(apiUrl: string, params: Record<string, string>): Promise<number> {
   const res = await fetch(`${apiUrl}/reconfigure?${new URLSearchParams(params).toString()}`);
@@ -27,15 +29,26 @@ export async function metric(apiUrl: string, name: string, filter = ''): Promise
   return sum;
 }
 
+/** GET with an optional Host header (fetch does not let a caller set Host); resolves the status code. */
+export function get(url: string, host?: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers: host ? { host } : {}, agent: false }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.setTimeout(5000, () => req.destroy(new Error('timeout')));
+    req.end();
+  });
+}
+
 /** Polls a URL every `intervalMs` until it answers 200; returns the ms it took, or NaN on timeout. */
 export async function until200(url: string, opts: { timeoutMs?: number; intervalMs?: number; host?: string } = {}): Promise<number> {
   const start = performance.now();
   const deadline = start + (opts.timeoutMs ?? 10000);
   while (performance.now() < deadline) {
     try {
-      const res = await fetch(url, opts.host ? { headers: { host: opts.host } } : {});
-      await res.arrayBuffer();
-      if (res.status === 200) return performance.now() - start;
+      if ((await get(url, opts.host)) === 200) return performance.now() - start;
     } catch {
       // not yet
     }
