@@ -4,7 +4,7 @@
 # docker-compose.yml, the labelled go-demo service, then waits until http://localhost/demo/hello
 # answers. Idempotent: a second run changes nothing and takes seconds.
 # `npm run demo:down` (scripts/demo.sh down) removes the demo service, the stack and the network.
-set -euo pipefail
+set -Eeuo pipefail
 cd "$(dirname "$0")/.."
 
 STACK=proxy
@@ -41,15 +41,17 @@ down() {
   step "removing the demo service and the stack" "is the Docker engine running? (scripts/dockerd.sh status)"
   if docker service inspect "$DEMO" >/dev/null 2>&1; then docker service rm "$DEMO" >/dev/null; echo "removed service $DEMO"; fi
   if docker stack ls --format '{{.Name}}' | grep -qx "$STACK"; then docker stack rm "$STACK" >/dev/null; echo "removed stack $STACK"; fi
+  step "waiting for their containers to stop" "docker ps -a; then run npm run demo:down again"
+  local i
+  for i in $(seq 1 120); do
+    [[ -z $(docker ps -aq --filter "label=com.docker.stack.namespace=$STACK"; docker ps -aq --filter "label=com.docker.swarm.service.name=$DEMO") ]] && break
+    ((i == 120)) && { echo "containers still running after 60s"; false; }
+    sleep 0.5
+  done
+  echo "stopped"
   step "removing network $NETWORK" "other services still use it: remove them, then: docker network rm $NETWORK"
   if docker network inspect "$NETWORK" >/dev/null 2>&1; then
-    # Tasks leave the network a few seconds after their service is gone.
-    local i
-    for i in $(seq 1 60); do
-      if docker network rm "$NETWORK" >/dev/null 2>&1; then echo "removed network $NETWORK"; break; fi
-      if ((i == 60)); then echo "network $NETWORK is still in use; left in place"; fi
-      sleep 0.5
-    done
+    if docker network rm "$NETWORK" >/dev/null 2>&1; then echo "removed network $NETWORK"; else echo "network $NETWORK is still in use by other services; left in place"; fi
   fi
   printf '\ndemo: down. The Docker engine keeps running (scripts/dockerd.sh stop stops it if this repo started it).\n'
 }
@@ -92,7 +94,8 @@ up() {
   step "deploying the stack '$STACK' (docker-compose.yml)" \
     "ports 80 and 443 must be free on this host (ss -ltnp); see docker stack ps $STACK --no-trunc"
   PROXY_IMAGE=$(image_ref proxy) LISTENER_IMAGE=$(image_ref swarm-listener) \
-    docker stack deploy --resolve-image never -c docker-compose.yml "$STACK"
+    docker stack deploy --resolve-image never -c docker-compose.yml "$STACK" 2>&1 |
+    sed '/--detach=false was not specified/d; /will become the default/d'
 
   step "deploying the labelled demo service '$DEMO'" "docker service ps $DEMO --no-trunc"
   local demo_image
@@ -138,14 +141,14 @@ up() {
   cat <<EOF
 
 Ready in $((SECONDS - T0))s. Things to try:
-  docker service scale $DEMO=3                      # then repeat the curl: X-Served-By changes
+  docker service scale $DEMO=3    # then repeat the curl: X-Served-By changes
   docker service update --label-add com.df.servicePath=/demo/hello,/demo/person $DEMO
   curl -i http://localhost/demo/person
   docker exec \$(docker ps -q -f name=${STACK}_proxy) node -e \\
     "fetch('http://127.0.0.1:8080/v1/docker-flow-proxy/config').then(r=>r.text()).then(console.log)"
-  docker service logs ${STACK}_swarm-listener          # the notifications it sent
-  docker service rm $DEMO                            # the route goes away
-  npm run demo:down                                  # remove everything the demo created
+  docker service logs ${STACK}_swarm-listener    # the notifications it sent
+  docker service rm $DEMO    # the route goes away
+  npm run demo:down    # removes the demo service, the stack and the network
 EOF
 }
 

@@ -169,7 +169,9 @@ describe('the seed walkthrough in a real Swarm', () => {
       await eventually(async () => {
         await expectNotRouted('/demo/hello', { host: 'localhost' });
         await expectHello('/demo/hello', { host: 'app.example.com' });
-        await expectHello('/demo/person', { host: 'api.v2.example.com' });
+        const person = await get(http, '/demo/person', { host: 'api.v2.example.com' });
+        expect(person.status).toBe(200);
+        expect(fromDemo(person)).toBe(true);
         await expectNotRouted('/demo/hello', { host: 'example.org' });
       }, ROUTE_TIMEOUT);
     },

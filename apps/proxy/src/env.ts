@@ -12,9 +12,11 @@ export function parseBinds(raw: string): BindSpec[] {
     const ssl = /:ssl$/i.test(item);
     const [port, ...options] = item.replace(/:ssl$/i, '').split(/\s+/);
     const n = Number(port);
-    if (!/^[0-9]+$/.test(port ?? '') || n < 1 || n > 65535) throw new Error(`${item}: the port must be from 1 to 65535`);
+    if (!/^[0-9]+$/.test(port ?? '') || n < 1 || n > 65535)
+      throw new Error(`${item}: the port must be from 1 to 65535`);
     for (const o of options) {
-      if (!/^[a-z][a-z0-9-]*$/.test(o)) throw new Error(`${item}: bind option ${o} must be a bind keyword such as accept-proxy`);
+      if (!/^[a-z][a-z0-9-]*$/.test(o))
+        throw new Error(`${item}: bind option ${o} must be a bind keyword such as accept-proxy`);
     }
     return { port: n, ssl, options };
   });
@@ -27,7 +29,8 @@ export function parseUsers(raw: string): UserEntry[] {
     if (i <= 0 || i === item.length - 1) throw new Error('every entry must be user:password');
     const user = item.slice(0, i);
     const password = item.slice(i + 1);
-    if (/[\s"'\\]/.test(user) || /[\s"'\\]/.test(password)) throw new Error('users and passwords must not contain spaces, quotes or backslashes');
+    if (/[\s"'\\]/.test(user) || /[\s"'\\]/.test(password))
+      throw new Error('users and passwords must not contain spaces, quotes or backslashes');
     return { user, password };
   });
 }
@@ -55,7 +58,8 @@ function resolvers(raw: string): string[] {
   if (raw.trim() === 'parse-resolv-conf') return [];
   const lines = list(raw);
   for (const l of lines) {
-    if (!/^nameserver [A-Za-z0-9_.-]+ [0-9A-Fa-f.:[\]]+:[0-9]+$/.test(l)) throw new Error(`${l}: must be "nameserver <name> <ip>:<port>"`);
+    if (!/^nameserver [A-Za-z0-9_.-]+ [0-9A-Fa-f.:[\]]+:[0-9]+$/.test(l))
+      throw new Error(`${l}: must be "nameserver <name> <ip>:<port>"`);
   }
   return lines;
 }
@@ -79,62 +83,312 @@ const seconds = int(0, 2147483);
 /** Every environment variable of the proxy, with upstream's names and Dockerfile defaults (dfp-reference.md 2). */
 export const PROXY_ENV = {
   // ---- upstream ---------------------------------------------------------------------------------
-  listenerAddress: v({ name: 'LISTENER_ADDRESS', parse: str, default: '', doc: 'Swarm listener host name (contacted as `http://<host>:8080`) or full URL; when set, the proxy fetches `get-services` at start and reports ready only after applying them' }),
-  serviceName: v({ name: 'SERVICE_NAME', parse: safeText, default: 'proxy', doc: 'Swarm service name of the proxy: `tasks.<SERVICE_NAME>` lists the replicas for `distribute=true`' }),
-  proxyInstanceName: v({ name: 'PROXY_INSTANCE_NAME', parse: safeText, default: 'docker-flow', doc: 'Name of this proxy instance, compared with the `proxyInstanceName` parameter when FILTER_PROXY_INSTANCE_NAME is true' }),
-  filterProxyInstanceName: v({ name: 'FILTER_PROXY_INSTANCE_NAME', parse: bool, default: false, doc: 'Only configure services whose `proxyInstanceName` equals PROXY_INSTANCE_NAME (a service without it counts as `docker-flow`); others are acknowledged and ignored' }),
-  defaultPorts: v({ name: 'DEFAULT_PORTS', parse: parseBinds, default: parseBinds('80,443:ssl'), defaultDoc: '`80,443:ssl`', doc: 'Binds of the HTTP frontend; `:ssl` binds TLS with the certificates (plain when there is none), extra bind keywords allowed (`80 accept-proxy`)' }),
-  bindPorts: v({ name: 'BIND_PORTS', parse: parseBinds, default: [] as BindSpec[], defaultDoc: '—', doc: 'Extra binds of the HTTP frontend (same syntax as DEFAULT_PORTS), e.g. for http `srcPort`s' }),
-  defaultReqMode: v({ name: 'DEFAULT_REQ_MODE', parse: oneOf(['http', 'tcp'] as const), default: 'http' as 'http' | 'tcp', doc: 'Mode of the default frontend' }),
-  connectionMode: v({ name: 'CONNECTION_MODE', parse: oneOf(['http-keep-alive', 'http-server-close', 'httpclose'] as const), default: 'http-keep-alive' as string, doc: 'HTTP connection mode in `defaults` (`option <mode>`)' }),
+  listenerAddress: v({
+    name: 'LISTENER_ADDRESS',
+    parse: str,
+    default: '',
+    doc: 'Swarm listener host name (contacted as `http://<host>:8080`) or full URL; when set, the proxy fetches `get-services` at start and reports ready only after applying them',
+  }),
+  serviceName: v({
+    name: 'SERVICE_NAME',
+    parse: safeText,
+    default: 'proxy',
+    doc: 'Swarm service name of the proxy: `tasks.<SERVICE_NAME>` lists the replicas for `distribute=true`',
+  }),
+  proxyInstanceName: v({
+    name: 'PROXY_INSTANCE_NAME',
+    parse: safeText,
+    default: 'docker-flow',
+    doc: 'Name of this proxy instance, compared with the `proxyInstanceName` parameter when FILTER_PROXY_INSTANCE_NAME is true',
+  }),
+  filterProxyInstanceName: v({
+    name: 'FILTER_PROXY_INSTANCE_NAME',
+    parse: bool,
+    default: false,
+    doc: 'Only configure services whose `proxyInstanceName` equals PROXY_INSTANCE_NAME (a service without it counts as `docker-flow`); others are acknowledged and ignored',
+  }),
+  defaultPorts: v({
+    name: 'DEFAULT_PORTS',
+    parse: parseBinds,
+    default: parseBinds('80,443:ssl'),
+    defaultDoc: '`80,443:ssl`',
+    doc: 'Binds of the HTTP frontend; `:ssl` binds TLS with the certificates (plain when there is none), extra bind keywords allowed (`80 accept-proxy`)',
+  }),
+  bindPorts: v({
+    name: 'BIND_PORTS',
+    parse: parseBinds,
+    default: [] as BindSpec[],
+    defaultDoc: '—',
+    doc: 'Extra binds of the HTTP frontend (same syntax as DEFAULT_PORTS), e.g. for http `srcPort`s',
+  }),
+  defaultReqMode: v({
+    name: 'DEFAULT_REQ_MODE',
+    parse: oneOf(['http', 'tcp'] as const),
+    default: 'http' as 'http' | 'tcp',
+    doc: 'Mode of the default frontend',
+  }),
+  connectionMode: v({
+    name: 'CONNECTION_MODE',
+    parse: oneOf(['http-keep-alive', 'http-server-close', 'httpclose'] as const),
+    default: 'http-keep-alive' as string,
+    doc: 'HTTP connection mode in `defaults` (`option <mode>`)',
+  }),
   timeoutConnect: v({ name: 'TIMEOUT_CONNECT', parse: seconds, default: 5, doc: 'Seconds' }),
   timeoutClient: v({ name: 'TIMEOUT_CLIENT', parse: seconds, default: 20, doc: 'Seconds' }),
   timeoutServer: v({ name: 'TIMEOUT_SERVER', parse: seconds, default: 20, doc: 'Seconds' }),
   timeoutQueue: v({ name: 'TIMEOUT_QUEUE', parse: seconds, default: 30, doc: 'Seconds' }),
-  timeoutTunnel: v({ name: 'TIMEOUT_TUNNEL', parse: seconds, default: 3600, doc: 'Seconds (websockets and other tunnels)' }),
+  timeoutTunnel: v({
+    name: 'TIMEOUT_TUNNEL',
+    parse: seconds,
+    default: 3600,
+    doc: 'Seconds (websockets and other tunnels)',
+  }),
   timeoutHttpRequest: v({ name: 'TIMEOUT_HTTP_REQUEST', parse: seconds, default: 5, doc: 'Seconds' }),
   timeoutHttpKeepAlive: v({ name: 'TIMEOUT_HTTP_KEEP_ALIVE', parse: seconds, default: 15, doc: 'Seconds' }),
-  statsUserEnv: v({ name: 'STATS_USER_ENV', parse: safeText, default: 'STATS_USER', doc: 'Name of the variable (and secret `dfp_<lowercase>`) holding the stats user' }),
-  statsPassEnv: v({ name: 'STATS_PASS_ENV', parse: safeText, default: 'STATS_PASS', doc: 'Name of the variable (and secret `dfp_<lowercase>`) holding the stats password' }),
-  statsUriEnv: v({ name: 'STATS_URI_ENV', parse: safeText, default: 'STATS_URI', doc: 'Name of the variable (and secret `dfp_<lowercase>`) holding the stats URI' }),
-  statsUser: v({ name: 'STATS_USER', parse: safeText, default: '', sensitive: true, doc: 'Stats are served only when both STATS_USER and STATS_PASS are set; `none`/`none` serves them without authentication' }),
+  statsUserEnv: v({
+    name: 'STATS_USER_ENV',
+    parse: safeText,
+    default: 'STATS_USER',
+    doc: 'Name of the variable (and secret `dfp_<lowercase>`) holding the stats user',
+  }),
+  statsPassEnv: v({
+    name: 'STATS_PASS_ENV',
+    parse: safeText,
+    default: 'STATS_PASS',
+    doc: 'Name of the variable (and secret `dfp_<lowercase>`) holding the stats password',
+  }),
+  statsUriEnv: v({
+    name: 'STATS_URI_ENV',
+    parse: safeText,
+    default: 'STATS_URI',
+    doc: 'Name of the variable (and secret `dfp_<lowercase>`) holding the stats URI',
+  }),
+  statsUser: v({
+    name: 'STATS_USER',
+    parse: safeText,
+    default: '',
+    sensitive: true,
+    doc: 'Stats are served only when both STATS_USER and STATS_PASS are set; `none`/`none` serves them without authentication',
+  }),
   statsPass: v({ name: 'STATS_PASS', parse: safeText, default: '', sensitive: true, doc: 'See STATS_USER' }),
-  statsUri: v({ name: 'STATS_URI', parse: uri, default: '/admin?stats', doc: 'Path of the stats page on the HTTP frontend' }),
-  statsPort: v({ name: 'STATS_PORT', parse: optionalPort, default: undefined as number | undefined, defaultDoc: '—', doc: 'When set (and not 80), stats get their own frontend on this port' }),
-  users: v({ name: 'USERS', parse: parseUsers, default: [] as UserEntry[], defaultDoc: '—', sensitive: true, doc: 'Global basic auth `user:pass,…` for every service that has no users of its own' }),
-  usersPassEncrypted: v({ name: 'USERS_PASS_ENCRYPTED', parse: bool, default: false, doc: 'USERS passwords are crypt(3) hashes (SHA-512 `$6$` recommended: HAProxy runs crypt on every request)' }),
-  extraGlobal: v({ name: 'EXTRA_GLOBAL', parse: rawLines, default: [] as string[], defaultDoc: '—', doc: 'Lines appended to `global` (comma separated)' }),
-  extraFrontend: v({ name: 'EXTRA_FRONTEND', parse: rawLines, default: [] as string[], defaultDoc: '—', doc: 'Lines appended to the HTTP frontend (comma separated)' }),
-  captureRequestHeader: v({ name: 'CAPTURE_REQUEST_HEADER', parse: parseCaptures, default: [] as { name: string; length: number }[], defaultDoc: '—', doc: '`Header:length,…` captured into the logs' }),
+  statsUri: v({
+    name: 'STATS_URI',
+    parse: uri,
+    default: '/admin?stats',
+    doc: 'Path of the stats page on the HTTP frontend',
+  }),
+  statsPort: v({
+    name: 'STATS_PORT',
+    parse: optionalPort,
+    default: undefined as number | undefined,
+    defaultDoc: '—',
+    doc: 'When set (and not 80), stats get their own frontend on this port',
+  }),
+  users: v({
+    name: 'USERS',
+    parse: parseUsers,
+    default: [] as UserEntry[],
+    defaultDoc: '—',
+    sensitive: true,
+    doc: 'Global basic auth `user:pass,…` for every service that has no users of its own',
+  }),
+  usersPassEncrypted: v({
+    name: 'USERS_PASS_ENCRYPTED',
+    parse: bool,
+    default: false,
+    doc: 'USERS passwords are crypt(3) hashes (SHA-512 `$6$` recommended: HAProxy runs crypt on every request)',
+  }),
+  extraGlobal: v({
+    name: 'EXTRA_GLOBAL',
+    parse: rawLines,
+    default: [] as string[],
+    defaultDoc: '—',
+    doc: 'Lines appended to `global` (comma separated)',
+  }),
+  extraFrontend: v({
+    name: 'EXTRA_FRONTEND',
+    parse: rawLines,
+    default: [] as string[],
+    defaultDoc: '—',
+    doc: 'Lines appended to the HTTP frontend (comma separated)',
+  }),
+  captureRequestHeader: v({
+    name: 'CAPTURE_REQUEST_HEADER',
+    parse: parseCaptures,
+    default: [] as { name: string; length: number }[],
+    defaultDoc: '—',
+    doc: '`Header:length,…` captured into the logs',
+  }),
   debug: v({ name: 'DEBUG', parse: bool, default: false, doc: 'HAProxy request logging' }),
-  serviceDomainAlgo: v({ name: 'SERVICE_DOMAIN_ALGO', parse: oneOf(DOMAIN_ALGOS), default: 'hdr(host)' as string, doc: 'Default fetch for `serviceDomain` matching. Default `hdr(host)` (exact host, port ignored) instead of upstream `hdr_beg(host)`, which also matched example.com.evil.net and cannot use a map' }),
-  httpsOnly: v({ name: 'HTTPS_ONLY', parse: bool, default: false, doc: 'Redirect every HTTP request to HTTPS' }),
-  separator: v({ name: 'SEPARATOR', parse: (raw: string) => { if (raw.length === 0) throw new Error('must not be empty'); return raw; }, default: ',', doc: 'List separator of multi-value parameters' }),
-  resolvers: v({ name: 'RESOLVERS', parse: resolvers, default: ['nameserver dns 127.0.0.11:53'], defaultDoc: '`nameserver dns 127.0.0.11:53`', doc: 'Lines of the `resolvers docker` section (comma separated); `parse-resolv-conf` reads /etc/resolv.conf' }),
-  reloadInterval: v({ name: 'RELOAD_INTERVAL', parse: int(100, 86400000), default: 5000, doc: 'Milliseconds between attempts to fetch `get-services` from the listener, and between resyncs' }),
-  repeatReload: v({ name: 'REPEAT_RELOAD', parse: bool, default: true, doc: 'Keep resyncing from the listener every RELOAD_INTERVAL after the first success (upstream default false; a resync that changes nothing does not reload)' }),
+  serviceDomainAlgo: v({
+    name: 'SERVICE_DOMAIN_ALGO',
+    parse: oneOf(DOMAIN_ALGOS),
+    default: 'hdr(host)' as string,
+    doc: 'Default fetch for `serviceDomain` matching. Default `hdr(host)` (exact host, port ignored) instead of upstream `hdr_beg(host)`, which also matched example.com.evil.net and cannot use a map',
+  }),
+  httpsOnly: v({
+    name: 'HTTPS_ONLY',
+    parse: bool,
+    default: false,
+    doc: 'Redirect every HTTP request to HTTPS',
+  }),
+  separator: v({
+    name: 'SEPARATOR',
+    parse: (raw: string) => {
+      if (raw.length === 0) throw new Error('must not be empty');
+      return raw;
+    },
+    default: ',',
+    doc: 'List separator of multi-value parameters',
+  }),
+  resolvers: v({
+    name: 'RESOLVERS',
+    parse: resolvers,
+    default: ['nameserver dns 127.0.0.11:53'],
+    defaultDoc: '`nameserver dns 127.0.0.11:53`',
+    doc: 'Lines of the `resolvers docker` section (comma separated); `parse-resolv-conf` reads /etc/resolv.conf',
+  }),
+  reloadInterval: v({
+    name: 'RELOAD_INTERVAL',
+    parse: int(100, 86400000),
+    default: 5000,
+    doc: 'Milliseconds between attempts to fetch `get-services` from the listener, and between resyncs',
+  }),
+  repeatReload: v({
+    name: 'REPEAT_RELOAD',
+    parse: bool,
+    default: true,
+    doc: 'Keep resyncing from the listener every RELOAD_INTERVAL after the first success (upstream default false; a resync that changes nothing does not reload)',
+  }),
   enableH2: v({ name: 'ENABLE_H2', parse: bool, default: true, doc: 'Offer HTTP/2 (ALPN h2) on TLS binds' }),
-  sslBindOptions: v({ name: 'SSL_BIND_OPTIONS', parse: (raw: string) => rawLines(raw).join(' '), default: 'no-sslv3', doc: '`ssl-default-bind-options`' }),
-  sslBindCiphers: v({ name: 'SSL_BIND_CIPHERS', parse: safeText, default: 'ECDH+AESGCM:ECDH+CHACHA20:DH+AESGCM:ECDH+AES256:DH+AES256:ECDH+AES128:DH+AES:RSA+AESGCM:RSA+AES:!aNULL:!MD5:!DSS', doc: '`ssl-default-bind-ciphers`' }),
-  compressionAlgo: v({ name: 'COMPRESSION_ALGO', parse: safeText, default: '', doc: 'Global `compression algo` (e.g. gzip)' }),
-  compressionType: v({ name: 'COMPRESSION_TYPE', parse: (raw: string) => list(raw.replace(/\s+/g, ',')).map(safeText).join(' '), default: '', doc: 'Global `compression type` (MIME types, space or comma separated)' }),
-  certs: v({ name: 'CERTS', parse: list, default: [] as string[], defaultDoc: '—', doc: 'Extra certificate files (absolute paths, comma separated) added after CERTS_DIR and `cert-*` secrets' }),
+  sslBindOptions: v({
+    name: 'SSL_BIND_OPTIONS',
+    parse: (raw: string) => rawLines(raw).join(' '),
+    default: 'no-sslv3',
+    doc: '`ssl-default-bind-options`',
+  }),
+  sslBindCiphers: v({
+    name: 'SSL_BIND_CIPHERS',
+    parse: safeText,
+    default:
+      'ECDH+AESGCM:ECDH+CHACHA20:DH+AESGCM:ECDH+AES256:DH+AES256:ECDH+AES128:DH+AES:RSA+AESGCM:RSA+AES:!aNULL:!MD5:!DSS',
+    doc: '`ssl-default-bind-ciphers`',
+  }),
+  compressionAlgo: v({
+    name: 'COMPRESSION_ALGO',
+    parse: safeText,
+    default: '',
+    doc: 'Global `compression algo` (e.g. gzip)',
+  }),
+  compressionType: v({
+    name: 'COMPRESSION_TYPE',
+    parse: (raw: string) => list(raw.replace(/\s+/g, ',')).map(safeText).join(' '),
+    default: '',
+    doc: 'Global `compression type` (MIME types, space or comma separated)',
+  }),
+  certs: v({
+    name: 'CERTS',
+    parse: list,
+    default: [] as string[],
+    defaultDoc: '—',
+    doc: 'Extra certificate files (absolute paths, comma separated) added after CERTS_DIR and `cert-*` secrets',
+  }),
   // ---- ours -------------------------------------------------------------------------------------
-  apiPort: v({ name: 'API_PORT', parse: int(1, 65535), default: 8080, doc: 'Port of the HTTP API (`/v1/docker-flow-proxy/…`)' }),
-  configDir: v({ name: 'CONFIG_DIR', parse: str, default: '/cfg', doc: 'haproxy.cfg, map files, crt-list and state.json (the accepted services, re-read at start)' }),
-  certsDir: v({ name: 'CERTS_DIR', parse: str, default: '/certs', doc: 'Certificates (PEM with key) used for TLS binds; `PUT /cert` and `serviceCert` write here' }),
-  secretsDir: v({ name: 'SECRETS_DIR', parse: str, default: '/run/secrets', secretName: null, doc: 'Directory of Docker secrets (`dfp_*`, `dfp_users_*`, `cert-*`)' }),
-  runtimeDir: v({ name: 'RUNTIME_DIR', parse: str, default: '/var/run/flowproxy', doc: 'HAProxy pid file, master and admin sockets, server-state file, validation scratch space' }),
+  apiPort: v({
+    name: 'API_PORT',
+    parse: int(1, 65535),
+    default: 8080,
+    doc: 'Port of the HTTP API (`/v1/docker-flow-proxy/…`)',
+  }),
+  configDir: v({
+    name: 'CONFIG_DIR',
+    parse: str,
+    default: '/cfg',
+    doc: 'haproxy.cfg, map files, crt-list and state.json (the accepted services, re-read at start)',
+  }),
+  certsDir: v({
+    name: 'CERTS_DIR',
+    parse: str,
+    default: '/certs',
+    doc: 'Certificates (PEM with key) used for TLS binds; `PUT /cert` and `serviceCert` write here',
+  }),
+  secretsDir: v({
+    name: 'SECRETS_DIR',
+    parse: str,
+    default: '/run/secrets',
+    secretName: null,
+    doc: 'Directory of Docker secrets (`dfp_*`, `dfp_users_*`, `cert-*`)',
+  }),
+  runtimeDir: v({
+    name: 'RUNTIME_DIR',
+    parse: str,
+    default: '/var/run/flowproxy',
+    doc: 'HAProxy pid file, master and admin sockets, server-state file, validation scratch space',
+  }),
   haproxyBin: v({ name: 'HAPROXY_BIN', parse: str, default: 'haproxy', doc: 'HAProxy executable' }),
-  initAddr: v({ name: 'INIT_ADDR', parse: (raw: string) => { if (!/^(last|libc|none)(,(last|libc|none))*$/.test(raw)) throw new Error('must be a comma list of last, libc, none'); return raw; }, default: 'last,none', doc: '`init-addr` of DNS servers: with `none` last, a name that does not resolve never makes the configuration invalid' }),
-  allowRawConfig: v({ name: 'ALLOW_RAW_CONFIG', parse: bool, default: false, doc: 'Accept raw HAProxy configuration parameters (backendExtra)' }),
-  reloadDelayMs: v({ name: 'RELOAD_DELAY_MS', parse: int(0, 10000), default: 20, doc: 'Changes arriving within this window (or during a reload) are applied together in one reload' }),
-  hardStopAfter: v({ name: 'HARD_STOP_AFTER', parse: int(1, 86400), default: 30, doc: 'Seconds an old HAProxy worker may keep draining connections after a reload' }),
-  dnsHoldValid: v({ name: 'DNS_HOLD_VALID', parse: int(1, 3600), default: 1, doc: 'Seconds between DNS re-queries of `tasks.<service>` (how fast task changes apply)' }),
-  serverSlots: v({ name: 'SERVER_SLOTS', parse: int(1, 1000), default: 10, doc: 'Server slots per DNS-discovered backend (more when `replicas` is larger)' }),
-  peers: v({ name: 'PEERS', parse: (raw: string) => list(raw).map((a) => { if (!/^[A-Za-z0-9_.-]+:[0-9]{1,5}$/.test(a)) throw new Error(`${a}: must be host:port`); return a; }), default: [] as string[], defaultDoc: '—', doc: 'Fixed API addresses `host:port` of every replica for `distribute=true`, instead of resolving `tasks.<SERVICE_NAME>` (static setups, tests on loopback)' }),
-  distributeTimeoutMs: v({ name: 'DISTRIBUTE_TIMEOUT_MS', parse: int(100, 600000), default: 10000, doc: 'Timeout of each forwarded request of `distribute=true`' }),
-  logLevel: v({ name: 'LOG_LEVEL', parse: oneOf(['error', 'warn', 'info', 'debug'] as const), default: 'info' as string, doc: 'Log level of the control plane' }),
+  initAddr: v({
+    name: 'INIT_ADDR',
+    parse: (raw: string) => {
+      if (!/^(last|libc|none)(,(last|libc|none))*$/.test(raw))
+        throw new Error('must be a comma list of last, libc, none');
+      return raw;
+    },
+    default: 'last,none',
+    doc: '`init-addr` of DNS servers: with `none` last, a name that does not resolve never makes the configuration invalid',
+  }),
+  allowRawConfig: v({
+    name: 'ALLOW_RAW_CONFIG',
+    parse: bool,
+    default: false,
+    doc: 'Accept raw HAProxy configuration parameters (backendExtra)',
+  }),
+  reloadDelayMs: v({
+    name: 'RELOAD_DELAY_MS',
+    parse: int(0, 10000),
+    default: 20,
+    doc: 'Changes arriving within this window (or during a reload) are applied together in one reload',
+  }),
+  hardStopAfter: v({
+    name: 'HARD_STOP_AFTER',
+    parse: int(1, 86400),
+    default: 30,
+    doc: 'Seconds an old HAProxy worker may keep draining connections after a reload',
+  }),
+  dnsHoldValid: v({
+    name: 'DNS_HOLD_VALID',
+    parse: int(1, 3600),
+    default: 1,
+    doc: 'Seconds between DNS re-queries of `tasks.<service>` (how fast task changes apply)',
+  }),
+  serverSlots: v({
+    name: 'SERVER_SLOTS',
+    parse: int(1, 1000),
+    default: 10,
+    doc: 'Server slots per DNS-discovered backend (more when `replicas` is larger)',
+  }),
+  peers: v({
+    name: 'PEERS',
+    parse: (raw: string) =>
+      list(raw).map((a) => {
+        if (!/^[A-Za-z0-9_.-]+:[0-9]{1,5}$/.test(a)) throw new Error(`${a}: must be host:port`);
+        return a;
+      }),
+    default: [] as string[],
+    defaultDoc: '—',
+    doc: 'Fixed API addresses `host:port` of every replica for `distribute=true`, instead of resolving `tasks.<SERVICE_NAME>` (static setups, tests on loopback)',
+  }),
+  distributeTimeoutMs: v({
+    name: 'DISTRIBUTE_TIMEOUT_MS',
+    parse: int(100, 600000),
+    default: 10000,
+    doc: 'Timeout of each forwarded request of `distribute=true`',
+  }),
+  logLevel: v({
+    name: 'LOG_LEVEL',
+    parse: oneOf(['error', 'warn', 'info', 'debug'] as const),
+    default: 'info' as string,
+    doc: 'Log level of the control plane',
+  }),
 };
 
 export type ProxyEnv = ReturnType<typeof loadTable>;
@@ -150,11 +404,17 @@ export interface ProxyConfig extends Omit<ProxyEnv, 'statsUser' | 'statsPass' | 
 }
 
 /** Reads the stats variables through the STATS_*_ENV indirection (secret `dfp_<name>` wins, as upstream). */
-function indirect(name: string, env: Readonly<Record<string, string | undefined>>, secretsDir: string): string | undefined {
+function indirect(
+  name: string,
+  env: Readonly<Record<string, string | undefined>>,
+  secretsDir: string,
+): string | undefined {
   return readSecret(secretsDir, `dfp_${name.toLowerCase()}`) ?? (env[name] || undefined);
 }
 
-export function loadProxyConfig(env: Readonly<Record<string, string | undefined>> = process.env): ProxyConfig {
+export function loadProxyConfig(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): ProxyConfig {
   const secretsDir = env.SECRETS_DIR || PROXY_ENV.secretsDir.default;
   const cfg = loadTable(env, secretsDir);
   const problems: string[] = [];

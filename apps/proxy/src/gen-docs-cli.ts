@@ -8,4 +8,6 @@ const file = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'do
 const before = existsSync(file) ? readFileSync(file, 'utf8') : '';
 const after = replaceSection(before, renderProxySection());
 if (after !== before) writeFileSync(file, after);
-console.log(after !== before ? 'wrote docs/CONFIG.md (proxy section)' : 'docs/CONFIG.md (proxy section) up to date');
+console.log(
+  after !== before ? 'wrote docs/CONFIG.md (proxy section)' : 'docs/CONFIG.md (proxy section) up to date',
+);

@@ -23,14 +23,21 @@ try {
   cfg = loadProxyConfig();
 } catch (e) {
   if (!(e instanceof EnvError)) throw e;
-  process.stderr.write(`${JSON.stringify({ level: 'error', component: 'proxy', code: e.code, message: e.message })}\n`);
+  process.stderr.write(
+    `${JSON.stringify({ level: 'error', component: 'proxy', code: e.code, message: e.message })}\n`,
+  );
   process.exit(1);
 }
 const logger = createLogger('proxy', { level: cfg.logLevel });
 for (const dir of [cfg.configDir, cfg.runtimeDir, cfg.certsDir]) mkdirSync(dir, { recursive: true });
 
 const metrics = createMetrics();
-const master = new HaproxyMaster({ bin: cfg.haproxyBin, cfgFile: join(cfg.configDir, 'haproxy.cfg'), runtimeDir: cfg.runtimeDir, logger });
+const master = new HaproxyMaster({
+  bin: cfg.haproxyBin,
+  cfgFile: join(cfg.configDir, 'haproxy.cfg'),
+  runtimeDir: cfg.runtimeDir,
+  logger,
+});
 const certs = (): string[] => listCerts(cfg.certsDir, cfg.secretsDir, cfg.certs);
 const statePath = stateFile(cfg.configDir);
 const pipeline = new ReloadPipeline({
@@ -65,14 +72,28 @@ let specs: ServiceSpec[] = [];
 try {
   specs = loadState(statePath);
 } catch (e) {
-  logger.error('saved state unreadable, starting empty (kept as state.json.corrupt)', { event: 'state.load', error: (e as Error).message });
+  logger.error('saved state unreadable, starting empty (kept as state.json.corrupt)', {
+    event: 'state.load',
+    error: (e as Error).message,
+  });
   renameSync(statePath, `${statePath}.corrupt`);
 }
 const dropped = await pipeline.prepare(specs);
-for (const d of dropped) logger.warn('saved service no longer valid, dropped', { event: 'state.load', serviceName: d.name, message: d.message });
+for (const d of dropped)
+  logger.warn('saved service no longer valid, dropped', {
+    event: 'state.load',
+    serviceName: d.name,
+    message: d.message,
+  });
 const how = await master.startOrAdopt();
-master.onRestart = () => logger.warn('HAProxy was restarted with the current configuration', { event: 'haproxy.restart' });
-logger.info('state loaded', { event: 'state.load', services: pipeline.services.size, haproxy: how, version: pipeline.version });
+master.onRestart = () =>
+  logger.warn('HAProxy was restarted with the current configuration', { event: 'haproxy.restart' });
+logger.info('state loaded', {
+  event: 'state.load',
+  services: pipeline.services.size,
+  haproxy: how,
+  version: pipeline.version,
+});
 
 const base = cfg.listenerAddress ? listenerBase(cfg.listenerAddress.split(',')[0] ?? '') : undefined;
 let ready = base === undefined;
@@ -89,7 +110,9 @@ const app = createApp({
   listCerts: certs,
   secretsDir: cfg.secretsDir,
 });
-const server = app.listen(cfg.apiPort, () => logger.info('API listening', { event: 'api.listen', port: cfg.apiPort }));
+const server = app.listen(cfg.apiPort, () =>
+  logger.info('API listening', { event: 'api.listen', port: cfg.apiPort }),
+);
 server.keepAliveTimeout = 65000;
 
 const sync = base
@@ -102,7 +125,10 @@ const sync = base
       onReady: () => {
         ready = true;
         metrics.ready.set(1);
-        logger.info('initial state from the listener applied: ready', { event: 'ready', services: pipeline.services.size });
+        logger.info('initial state from the listener applied: ready', {
+          event: 'ready',
+          services: pipeline.services.size,
+        });
       },
     })
   : undefined;

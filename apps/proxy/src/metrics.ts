@@ -6,16 +6,62 @@ export function createMetrics() {
   collectDefaultMetrics({ register: registry, prefix: 'flowproxy_' });
   return {
     registry,
-    reconfigures: new Counter({ name: 'flowproxy_reconfigure_total', help: 'Reconfigure requests by outcome', labelNames: ['outcome'] as const, registers: [registry] }),
-    removes: new Counter({ name: 'flowproxy_remove_total', help: 'Remove requests by outcome', labelNames: ['outcome'] as const, registers: [registry] }),
-    reloads: new Counter({ name: 'flowproxy_reloads_total', help: 'HAProxy reloads by outcome', labelNames: ['outcome'] as const, registers: [registry] }),
-    reloadSeconds: new Histogram({ name: 'flowproxy_reload_duration_seconds', help: 'Time from batch start to a confirmed new HAProxy worker', buckets: [0.05, 0.1, 0.2, 0.3, 0.5, 1, 2, 5], registers: [registry] }),
-    validations: new Counter({ name: 'flowproxy_validations_total', help: 'haproxy -c runs by outcome', labelNames: ['outcome'] as const, registers: [registry] }),
-    batchSize: new Histogram({ name: 'flowproxy_batch_changes', help: 'Changes applied per render', buckets: [1, 2, 5, 10, 20, 50, 100, 500], registers: [registry] }),
-    services: new Gauge({ name: 'flowproxy_services', help: 'Services in the routing state', registers: [registry] }),
-    rejected: new Gauge({ name: 'flowproxy_rejected_services', help: 'Services whose last request was rejected', registers: [registry] }),
-    stateVersion: new Gauge({ name: 'flowproxy_state_version', help: 'Version of the routing state (increments on every change)', registers: [registry] }),
-    ready: new Gauge({ name: 'flowproxy_ready', help: '1 once the initial state is applied (successfulinitreload)', registers: [registry] }),
+    reconfigures: new Counter({
+      name: 'flowproxy_reconfigure_total',
+      help: 'Reconfigure requests by outcome',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
+    removes: new Counter({
+      name: 'flowproxy_remove_total',
+      help: 'Remove requests by outcome',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
+    reloads: new Counter({
+      name: 'flowproxy_reloads_total',
+      help: 'HAProxy reloads by outcome',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
+    reloadSeconds: new Histogram({
+      name: 'flowproxy_reload_duration_seconds',
+      help: 'Time from batch start to a confirmed new HAProxy worker',
+      buckets: [0.05, 0.1, 0.2, 0.3, 0.5, 1, 2, 5],
+      registers: [registry],
+    }),
+    validations: new Counter({
+      name: 'flowproxy_validations_total',
+      help: 'haproxy -c runs by outcome',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
+    batchSize: new Histogram({
+      name: 'flowproxy_batch_changes',
+      help: 'Changes applied per render',
+      buckets: [1, 2, 5, 10, 20, 50, 100, 500],
+      registers: [registry],
+    }),
+    services: new Gauge({
+      name: 'flowproxy_services',
+      help: 'Services in the routing state',
+      registers: [registry],
+    }),
+    rejected: new Gauge({
+      name: 'flowproxy_rejected_services',
+      help: 'Services whose last request was rejected',
+      registers: [registry],
+    }),
+    stateVersion: new Gauge({
+      name: 'flowproxy_state_version',
+      help: 'Version of the routing state (increments on every change)',
+      registers: [registry],
+    }),
+    ready: new Gauge({
+      name: 'flowproxy_ready',
+      help: '1 once the initial state is applied (successfulinitreload)',
+      registers: [registry],
+    }),
   };
 }
 

@@ -26,10 +26,17 @@ export function makeRender(
       } catch (e) {
         if (!(e instanceof UsersError)) throw e;
         // Fail closed: a protected service whose secret vanished stays protected, by nobody.
-        logger.warn('users of an accepted service cannot be resolved: access is locked', { event: 'auth.locked', serviceName: spec.serviceName, error: e.message });
+        logger.warn('users of an accepted service cannot be resolved: access is locked', {
+          event: 'auth.locked',
+          serviceName: spec.serviceName,
+          error: e.message,
+        });
         return { spec, users: [{ user: 'locked', password: LOCKED_PASSWORD }], usersPassEncrypted: false };
       }
     });
-    return renderConfig({ services: list, settings: { ...toSettings(cfg, place.certs), configDir: place.configDir } });
+    return renderConfig({
+      services: list,
+      settings: { ...toSettings(cfg, place.certs), configDir: place.configDir },
+    });
   };
 }

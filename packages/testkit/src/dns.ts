@@ -23,7 +23,12 @@ export async function startDns(records: Readonly<Record<string, readonly string[
   const hosts = join(dir, 'hosts');
   const pidFile = join(dir, 'dnsmasq.pid');
   const write = (r: Readonly<Record<string, readonly string[]>>): void =>
-    writeFileSync(hosts, Object.entries(r).flatMap(([name, ips]) => ips.map((ip) => `${ip} ${name}\n`)).join(''));
+    writeFileSync(
+      hosts,
+      Object.entries(r)
+        .flatMap(([name, ips]) => ips.map((ip) => `${ip} ${name}\n`))
+        .join(''),
+    );
   write(records);
   const port = await freePort();
   const p = startProcess(

@@ -75,7 +75,11 @@ export async function startProxy(opts: StartProxyOptions = {}): Promise<StartedP
     ...opts.env,
   };
   const main = join(REPO_ROOT, 'apps', 'proxy', 'dist', 'main.js');
-  const p = startProcess(process.execPath, [main], { logFile: join(root, `proxy-${Date.now()}.log`), env, cwd: REPO_ROOT });
+  const p = startProcess(process.execPath, [main], {
+    logFile: join(root, `proxy-${Date.now()}.log`),
+    env,
+    cwd: REPO_ROOT,
+  });
   const apiUrl = `http://127.0.0.1:${apiPort}/v1/docker-flow-proxy`;
   const haproxyPid = (): number | undefined => {
     try {
@@ -84,14 +88,23 @@ export async function startProxy(opts: StartProxyOptions = {}): Promise<StartedP
       return undefined;
     }
   };
-  await eventually(
-    async () => {
-      if (p.child.exitCode !== null) throw new Error(`proxy exited with ${p.child.exitCode}: ${p.log().slice(-2000)}`);
-      const res = await fetch(`${apiUrl}/${opts.waitReady ? 'successfulinitreload' : 'ping'}`);
-      if (res.status !== 200) throw new Error(`proxy not ready: ${res.status}`);
-    },
-    { timeoutMs: 20000, intervalMs: 50 },
-  );
+  try {
+    await eventually(
+      async () => {
+        if (p.child.exitCode !== null)
+          throw new Error(`proxy exited with ${p.child.exitCode}: ${p.log().slice(-2000)}`);
+        const res = await fetch(`${apiUrl}/${opts.waitReady ? 'successfulinitreload' : 'ping'}`);
+        if (res.status !== 200) throw new Error(`proxy not ready: ${res.status}`);
+      },
+      { timeoutMs: 20000, intervalMs: 50 },
+    );
+  } catch (e) {
+    // Never leave a half-started proxy behind: it would keep the test runner alive.
+    await p.stop('SIGTERM', 3000);
+    const pid = haproxyPid();
+    if (pid && alive(pid)) process.kill(pid, 'SIGKILL');
+    throw e;
+  }
   return {
     apiUrl,
     httpUrl: `http://127.0.0.1:${httpPort}`,

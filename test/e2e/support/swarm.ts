@@ -72,7 +72,9 @@ export async function teardown(): Promise<void> {
   await eventually(
     async () => {
       const left = await dk('ps', '-aq', '--filter', `label=com.docker.stack.namespace=${E2E.stack}`);
-      const demo = await dk('ps', '-aq', '--filter', `name=${E2E.demo}.`, '--filter', `name=${E2E.redis}.`);
+      const demo =
+        (await dk('ps', '-aq', '--filter', `label=com.docker.swarm.service.name=${E2E.demo}`)) +
+        (await dk('ps', '-aq', '--filter', `label=com.docker.swarm.service.name=${E2E.redis}`));
       if (left || demo) throw new Error(`containers still present: ${left} ${demo}`);
     },
     { timeoutMs: 60_000, intervalMs: 500 },
@@ -151,7 +153,7 @@ export async function removeService(name: string): Promise<void> {
   await dk('service', 'rm', name);
   await eventually(
     async () => {
-      if (await dk('ps', '-aq', '--filter', `name=${name}.`))
+      if (await dk('ps', '-aq', '--filter', `label=com.docker.swarm.service.name=${name}`))
         throw new Error(`${name} containers still present`);
     },
     { timeoutMs: 30_000, intervalMs: 250 },

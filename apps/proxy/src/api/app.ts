@@ -69,7 +69,11 @@ export function createApp(deps: ApiDeps): express.Express {
   const parsers = [express.json({ limit: '5mb' }), express.urlencoded({ extended: false, limit: '5mb' })];
 
   /** distribute=true: validate here, then send to every replica (this one included) and wait for all. */
-  const distributed = async (op: 'reconfigure' | 'remove', input: Record<string, unknown>, local: () => Promise<Reply>): Promise<Reply> => {
+  const distributed = async (
+    op: 'reconfigure' | 'remove',
+    input: Record<string, unknown>,
+    local: () => Promise<Reply>,
+  ): Promise<Reply> => {
     if (!wantsDistribute(input)) return local();
     if (op === 'reconfigure') {
       const plan = control.plan(input as ParamInput);
@@ -83,37 +87,76 @@ export function createApp(deps: ApiDeps): express.Express {
     }
     if (peers.length === 0) {
       const reply = await local();
-      return reply.status === 200 ? { status: 200, body: { ...reply.body, Message: 'no other replicas found: applied locally' } } : reply;
+      return reply.status === 200
+        ? { status: 200, body: { ...reply.body, Message: 'no other replicas found: applied locally' } }
+        : reply;
     }
     const { entries } = toEntries(input as ParamInput);
-    const results = await forwardToPeers(op, new URLSearchParams([...entries]), peers, deps.distributeTimeoutMs);
+    const results = await forwardToPeers(
+      op,
+      new URLSearchParams([...entries]),
+      peers,
+      deps.distributeTimeoutMs,
+    );
     const serviceName = entries.get('serviceName');
     if (results.every((r) => r.ok)) {
-      return { status: 200, body: { Status: 'OK', Message: 'Distributed to all instances', ServiceName: serviceName, replicas: results } };
+      return {
+        status: 200,
+        body: {
+          Status: 'OK',
+          Message: 'Distributed to all instances',
+          ServiceName: serviceName,
+          replicas: results,
+        },
+      };
     }
     const statuses = new Set(results.map((r) => r.status));
     const only = results[0]?.status;
     const status = statuses.size === 1 && only !== undefined && only >= 400 && only < 500 ? only : 500;
     const failed = results.filter((r) => !r.ok);
     const message = `Could not apply the request on ${failed.length} of ${results.length} replicas: ${failed.map((r) => `${r.address} (${r.status ?? 'no answer'}: ${r.message})`).join(', ')}`;
-    logger.warn('distribute failed', { event: 'distribute', op, serviceName, failed: failed.map((r) => r.address) });
-    return errorReply(status, 'DISTRIBUTE_FAILED', message, failed.map((r) => ({ param: 'distribute', code: 'PARAM_INVALID', message: `${r.address}: ${r.status ?? 'no answer'} ${r.message}` })), { ServiceName: serviceName, replicas: results });
+    logger.warn('distribute failed', {
+      event: 'distribute',
+      op,
+      serviceName,
+      failed: failed.map((r) => r.address),
+    });
+    return errorReply(
+      status,
+      'DISTRIBUTE_FAILED',
+      message,
+      failed.map((r) => ({
+        param: 'distribute',
+        code: 'PARAM_INVALID',
+        message: `${r.address}: ${r.status ?? 'no answer'} ${r.message}`,
+      })),
+      { ServiceName: serviceName, replicas: results },
+    );
   };
 
-  route('reconfigure', async (req) => {
-    const input = inputOf(req);
-    return distributed('reconfigure', input, () => control.reconfigure(input as ParamInput));
-  }, ...parsers);
+  route(
+    'reconfigure',
+    async (req) => {
+      const input = inputOf(req);
+      return distributed('reconfigure', input, () => control.reconfigure(input as ParamInput));
+    },
+    ...parsers,
+  );
 
-  route('remove', async (req) => {
-    const input = inputOf(req);
-    return distributed('remove', input, () => control.remove(input as ParamInput));
-  }, ...parsers);
+  route(
+    'remove',
+    async (req) => {
+      const input = inputOf(req);
+      return distributed('remove', input, () => control.remove(input as ParamInput));
+    },
+    ...parsers,
+  );
 
   route('reload', async (req) => {
     const q = new URL(req.originalUrl, 'http://local').searchParams;
     if (q.get('fromListener')?.toLowerCase() === 'true') {
-      if (!deps.notifyListener) return errorReply(400, 'NO_LISTENER', 'fromListener=true needs LISTENER_ADDRESS');
+      if (!deps.notifyListener)
+        return errorReply(400, 'NO_LISTENER', 'fromListener=true needs LISTENER_ADDRESS');
       try {
         await deps.notifyListener();
       } catch (e) {
@@ -127,8 +170,18 @@ export function createApp(deps: ApiDeps): express.Express {
   route('config', async (req, res) => {
     const q = new URL(req.originalUrl, 'http://local').searchParams;
     if (q.get('type') === 'json') {
-      const services = Object.fromEntries([...pipeline.services].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, maskSpec(v)]));
-      return { status: 200, body: { version: pipeline.version, hash: pipeline.hash, services, rejected: Object.fromEntries(pipeline.rejected) } };
+      const services = Object.fromEntries(
+        [...pipeline.services].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, maskSpec(v)]),
+      );
+      return {
+        status: 200,
+        body: {
+          version: pipeline.version,
+          hash: pipeline.hash,
+          services,
+          rejected: Object.fromEntries(pipeline.rejected),
+        },
+      };
     }
     const cfg = pipeline.runningConfig;
     stateHeaders(res);
@@ -150,22 +203,31 @@ export function createApp(deps: ApiDeps): express.Express {
   const metricsHandler: Handler = async (_req, res) => {
     metrics.ready.set(deps.ready() ? 1 : 0);
     stateHeaders(res);
-    res.status(200).type(metrics.registry.contentType).send(await metrics.registry.metrics());
+    res
+      .status(200)
+      .type(metrics.registry.contentType)
+      .send(await metrics.registry.metrics());
   };
   route('metrics', metricsHandler);
   app.all(['/metrics'], async (req, res) => {
     await metricsHandler(req, res);
   });
 
-  route('cert', async (req) => {
-    if (req.method !== 'PUT') return errorReply(405, 'METHOD_NOT_ALLOWED', 'use PUT with the PEM as the body');
-    const q = new URL(req.originalUrl, 'http://local').searchParams;
-    const body: unknown = req.body;
-    return control.putCert(q.get('certName') ?? undefined, typeof body === 'string' ? body : '');
-  }, express.text({ type: () => true, limit: '5mb' }));
+  route(
+    'cert',
+    async (req) => {
+      if (req.method !== 'PUT')
+        return errorReply(405, 'METHOD_NOT_ALLOWED', 'use PUT with the PEM as the body');
+      const q = new URL(req.originalUrl, 'http://local').searchParams;
+      const body: unknown = req.body;
+      return control.putCert(q.get('certName') ?? undefined, typeof body === 'string' ? body : '');
+    },
+    express.text({ type: () => true, limit: '5mb' }),
+  );
 
   route('certs', async () => {
-    const certs = deps.listCerts()
+    const certs = deps
+      .listCerts()
       .filter((f) => !f.startsWith(`${deps.secretsDir}/`))
       .map((f) => {
         let content = '';
@@ -183,11 +245,15 @@ export function createApp(deps: ApiDeps): express.Express {
     res.status(404).json(errorReply(404, 'NOT_FOUND', `unknown endpoint ${req.path}`).body);
   });
 
-  app.use((err: Error & { status?: number; type?: string }, _req: Request, res: Response, next: NextFunction) => {
-    if (res.headersSent) return next(err);
-    const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
-    if (status === 500) logger.error('request failed', { event: 'api.error', error: err.message });
-    res.status(status).json(errorReply(status, status === 500 ? 'INTERNAL' : 'BAD_REQUEST', err.message).body);
-  });
+  app.use(
+    (err: Error & { status?: number; type?: string }, _req: Request, res: Response, next: NextFunction) => {
+      if (res.headersSent) return next(err);
+      const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
+      if (status === 500) logger.error('request failed', { event: 'api.error', error: err.message });
+      res
+        .status(status)
+        .json(errorReply(status, status === 500 ? 'INTERNAL' : 'BAD_REQUEST', err.message).body);
+    },
+  );
   return app;
 }

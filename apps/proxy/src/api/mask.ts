@@ -4,7 +4,9 @@ import type { ServiceSpec } from '@flowproxy/protocol';
 export function maskSpec(spec: ServiceSpec): Record<string, unknown> {
   return {
     ...spec,
-    users: spec.users.map((u) => (u.password === undefined ? { user: u.user } : { user: u.user, password: '***' })),
+    users: spec.users.map((u) =>
+      u.password === undefined ? { user: u.user } : { user: u.user, password: '***' },
+    ),
     ...(spec.serviceCert !== undefined ? { serviceCert: '***' } : {}),
   };
 }

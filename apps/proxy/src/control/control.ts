@@ -57,47 +57,90 @@ export class ProxyControl {
   ) {}
 
   /** Parses and checks a reconfigure request; the changes it implies, or the reply refusing it. */
-  plan(input: ParamInput): { ok: true; spec: ServiceSpec; changes: Change[]; note?: string } | { ok: false; reply: Reply; serviceName?: string } {
-    const parsed = parseServiceSpec(input, { separator: this.opts.separator, allowRawConfig: this.opts.allowRawConfig });
+  plan(
+    input: ParamInput,
+  ):
+    | { ok: true; spec: ServiceSpec; changes: Change[]; note?: string }
+    | { ok: false; reply: Reply; serviceName?: string } {
+    const parsed = parseServiceSpec(input, {
+      separator: this.opts.separator,
+      allowRawConfig: this.opts.allowRawConfig,
+    });
     if (!parsed.ok) {
       const first = parsed.errors[0];
       const code = parsed.status === 409 ? 'PATH_OR_DOMAIN_REQUIRED' : 'INVALID_PARAMS';
       const name = nameOf(input);
       return {
         ok: false,
-        reply: errorReply(parsed.status, code, first?.message ?? 'invalid request', parsed.errors, name ? { ServiceName: name } : {}),
+        reply: errorReply(
+          parsed.status,
+          code,
+          first?.message ?? 'invalid request',
+          parsed.errors,
+          name ? { ServiceName: name } : {},
+        ),
         ...(name ? { serviceName: name } : {}),
       };
     }
     const spec = parsed.spec;
-    if (this.opts.filterProxyInstanceName && (spec.proxyInstanceName ?? 'docker-flow') !== this.opts.proxyInstanceName) {
-      const changes: Change[] = this.pipeline.services.has(spec.serviceName) ? [{ kind: 'remove', serviceName: spec.serviceName }] : [];
-      return { ok: true, spec, changes, note: `ignored: proxyInstanceName is not ${this.opts.proxyInstanceName}` };
+    if (
+      this.opts.filterProxyInstanceName &&
+      (spec.proxyInstanceName ?? 'docker-flow') !== this.opts.proxyInstanceName
+    ) {
+      const changes: Change[] = this.pipeline.services.has(spec.serviceName)
+        ? [{ kind: 'remove', serviceName: spec.serviceName }]
+        : [];
+      return {
+        ok: true,
+        spec,
+        changes,
+        note: `ignored: proxyInstanceName is not ${this.opts.proxyInstanceName}`,
+      };
     }
     if (spec.replicas === 0) {
-      const changes: Change[] = this.pipeline.services.has(spec.serviceName) ? [{ kind: 'remove', serviceName: spec.serviceName }] : [];
+      const changes: Change[] = this.pipeline.services.has(spec.serviceName)
+        ? [{ kind: 'remove', serviceName: spec.serviceName }]
+        : [];
       return { ok: true, spec, changes, note: 'replicas=0: removed' };
     }
     try {
-      const users = resolveUsers(spec, { secretsDir: this.opts.secretsDir, globalUsers: this.opts.globalUsers });
+      const users = resolveUsers(spec, {
+        secretsDir: this.opts.secretsDir,
+        globalUsers: this.opts.globalUsers,
+      });
       if (looksHashed(users)) {
-        this.logger.warn('a hashed userlist protects this service: HAProxy runs crypt() on every request (SHA-512 about 1.5k requests/s per core, yescrypt about 100)', { event: 'auth.hashed', serviceName: spec.serviceName });
+        this.logger.warn(
+          'a hashed userlist protects this service: HAProxy runs crypt() on every request (SHA-512 about 1.5k requests/s per core, yescrypt about 100)',
+          { event: 'auth.hashed', serviceName: spec.serviceName },
+        );
       }
     } catch (e) {
       if (!(e instanceof UsersError)) throw e;
       const issue: ParamIssue = { param: e.param, code: 'PARAM_INVALID', message: e.message };
-      return { ok: false, reply: errorReply(400, 'INVALID_PARAMS', e.message, [issue], { ServiceName: spec.serviceName }), serviceName: spec.serviceName };
+      return {
+        ok: false,
+        reply: errorReply(400, 'INVALID_PARAMS', e.message, [issue], { ServiceName: spec.serviceName }),
+        serviceName: spec.serviceName,
+      };
     }
     const changes: Change[] = [];
     if (spec.serviceCert !== undefined) {
       const base = certFileName(spec.destinations[0]?.serviceDomain[0] ?? spec.serviceName);
       if (!base) {
-        const message = 'serviceCert: the first serviceDomain (or serviceName) cannot name a certificate file';
-        return { ok: false, reply: errorReply(400, 'INVALID_PARAMS', message, [{ param: 'serviceCert', code: 'PARAM_INVALID', message }]), serviceName: spec.serviceName };
+        const message =
+          'serviceCert: the first serviceDomain (or serviceName) cannot name a certificate file';
+        return {
+          ok: false,
+          reply: errorReply(400, 'INVALID_PARAMS', message, [
+            { param: 'serviceCert', code: 'PARAM_INVALID', message },
+          ]),
+          serviceName: spec.serviceName,
+        };
       }
       const pem = spec.serviceCert.endsWith('\n') ? spec.serviceCert : `${spec.serviceCert}\n`;
       // The same certificate again (a resync, a repeated notification) needs no validation.
-      if (readIfExists(join(this.opts.certsDir, `${base}.pem`)) !== pem) changes.push({ kind: 'cert', name: `${base}.pem`, pem });
+      if (readIfExists(join(this.opts.certsDir, `${base}.pem`)) !== pem)
+        changes.push({ kind: 'cert', name: `${base}.pem`, pem });
     }
     changes.push({ kind: 'upsert', spec });
     return { ok: true, spec, changes };
@@ -111,20 +154,55 @@ export class ProxyControl {
       this.metrics.reconfigures.inc({ outcome });
       if (plan.serviceName && plan.reply.status === 400) {
         const b = plan.reply.body;
-        this.pipeline.recordRejection(plan.serviceName, { status: 400, code: String(b.code), message: String(b.message), errors: b.errors as ParamIssue[] });
+        this.pipeline.recordRejection(plan.serviceName, {
+          status: 400,
+          code: String(b.code),
+          message: String(b.message),
+          errors: b.errors as ParamIssue[],
+        });
       }
-      this.logger.info('reconfigure', { event: 'reconfigure', serviceName: plan.serviceName, outcome, status: plan.reply.status, durationMs: ms(t0), message: plan.reply.body.message });
+      this.logger.info('reconfigure', {
+        event: 'reconfigure',
+        serviceName: plan.serviceName,
+        outcome,
+        status: plan.reply.status,
+        durationMs: ms(t0),
+        message: plan.reply.body.message,
+      });
       return plan.reply;
     }
     const { spec } = plan;
-    const unchanged = plan.changes.length === 1 && sameSpec(this.pipeline.services.get(spec.serviceName), spec);
+    const unchanged =
+      plan.changes.length === 1 && sameSpec(this.pipeline.services.get(spec.serviceName), spec);
     const outcomes = await this.pipeline.submitAll(plan.changes);
     const failed = outcomes.find((o): o is Extract<Outcome, { ok: false }> => !o.ok);
-    const outcome = failed ? (failed.status === 400 ? 'rejected' : 'error') : plan.note ? 'ignored' : unchanged ? 'unchanged' : 'applied';
+    const outcome = failed
+      ? failed.status === 400
+        ? 'rejected'
+        : 'error'
+      : plan.note
+        ? 'ignored'
+        : unchanged
+          ? 'unchanged'
+          : 'applied';
     if (!failed || failed.code !== 'HAPROXY_REJECTED') this.metrics.reconfigures.inc({ outcome });
-    this.logger.log(failed ? 'warn' : 'info', 'reconfigure', { event: 'reconfigure', serviceName: spec.serviceName, outcome, status: failed?.status ?? 200, durationMs: ms(t0), version: this.pipeline.version, ...(failed ? { message: failed.message } : {}) });
-    if (failed) return errorReply(failed.status, failed.code, failed.message, failed.errors, { ServiceName: spec.serviceName });
-    return { status: 200, body: { Status: 'OK', Message: plan.note ?? '', ServiceName: spec.serviceName, AclName: spec.aclName } };
+    this.logger.log(failed ? 'warn' : 'info', 'reconfigure', {
+      event: 'reconfigure',
+      serviceName: spec.serviceName,
+      outcome,
+      status: failed?.status ?? 200,
+      durationMs: ms(t0),
+      version: this.pipeline.version,
+      ...(failed ? { message: failed.message } : {}),
+    });
+    if (failed)
+      return errorReply(failed.status, failed.code, failed.message, failed.errors, {
+        ServiceName: spec.serviceName,
+      });
+    return {
+      status: 200,
+      body: { Status: 'OK', Message: plan.note ?? '', ServiceName: spec.serviceName, AclName: spec.aclName },
+    };
   }
 
   async remove(input: ParamInput): Promise<Reply> {
@@ -139,12 +217,24 @@ export class ProxyControl {
       // Unknown service: 200 without a reload, as upstream (the listener may repeat removes).
       this.pipeline.rejected.delete(name);
       this.metrics.removes.inc({ outcome: 'unknown' });
-      this.logger.info('remove', { event: 'remove', serviceName: name, outcome: 'unknown', status: 200, durationMs: ms(t0) });
+      this.logger.info('remove', {
+        event: 'remove',
+        serviceName: name,
+        outcome: 'unknown',
+        status: 200,
+        durationMs: ms(t0),
+      });
       return { status: 200, body: { Status: 'OK', Message: '', ServiceName: name } };
     }
     const o = await this.pipeline.submit({ kind: 'remove', serviceName: name });
     this.metrics.removes.inc({ outcome: o.ok ? 'removed' : 'error' });
-    this.logger.log(o.ok ? 'info' : 'error', 'remove', { event: 'remove', serviceName: name, outcome: o.ok ? 'removed' : 'error', status: o.ok ? 200 : o.status, durationMs: ms(t0) });
+    this.logger.log(o.ok ? 'info' : 'error', 'remove', {
+      event: 'remove',
+      serviceName: name,
+      outcome: o.ok ? 'removed' : 'error',
+      status: o.ok ? 200 : o.status,
+      durationMs: ms(t0),
+    });
     if (!o.ok) return errorReply(o.status, o.code, o.message, o.errors, { ServiceName: name });
     return { status: 200, body: { Status: 'OK', Message: '', ServiceName: name } };
   }
@@ -152,7 +242,11 @@ export class ProxyControl {
   async reload(): Promise<Reply> {
     const t0 = process.hrtime.bigint();
     const o = await this.pipeline.submit({ kind: 'refresh' });
-    this.logger.log(o.ok ? 'info' : 'error', 'reload', { event: 'reload.request', outcome: o.ok ? 'ok' : 'error', durationMs: ms(t0) });
+    this.logger.log(o.ok ? 'info' : 'error', 'reload', {
+      event: 'reload.request',
+      outcome: o.ok ? 'ok' : 'error',
+      durationMs: ms(t0),
+    });
     if (!o.ok) return errorReply(o.status, o.code, o.message, o.errors);
     return { status: 200, body: { Status: 'OK', Message: '' } };
   }
@@ -161,14 +255,24 @@ export class ProxyControl {
     const file = name ? certFileName(name) : undefined;
     if (!file) {
       const message = 'certName is mandatory: a file name of letters, digits, ., _ and -';
-      return errorReply(400, 'INVALID_PARAMS', message, [{ param: 'certName', code: 'PARAM_INVALID', message }]);
+      return errorReply(400, 'INVALID_PARAMS', message, [
+        { param: 'certName', code: 'PARAM_INVALID', message },
+      ]);
     }
     if (!/-----BEGIN [A-Z ]+-----/.test(pem)) {
       const message = 'the request body must be a PEM certificate with its private key';
       return errorReply(400, 'INVALID_PARAMS', message, [{ param: 'body', code: 'PARAM_INVALID', message }]);
     }
-    const o = await this.pipeline.submit({ kind: 'cert', name: file, pem: pem.endsWith('\n') ? pem : `${pem}\n` });
-    this.logger.log(o.ok ? 'info' : 'warn', 'cert', { event: 'cert', certName: file, outcome: o.ok ? 'applied' : 'rejected' });
+    const o = await this.pipeline.submit({
+      kind: 'cert',
+      name: file,
+      pem: pem.endsWith('\n') ? pem : `${pem}\n`,
+    });
+    this.logger.log(o.ok ? 'info' : 'warn', 'cert', {
+      event: 'cert',
+      certName: file,
+      outcome: o.ok ? 'applied' : 'rejected',
+    });
     if (!o.ok) return errorReply(o.status, o.code, o.message, o.errors);
     return { status: 200, body: { Status: 'OK', Message: '' } };
   }
@@ -177,7 +281,9 @@ export class ProxyControl {
    * Makes the state equal to `inputs` (the listener's get-services): new and changed services are
    * applied, services it no longer has removed, all in one batch; invalid ones are rejected alone.
    */
-  async replaceAll(inputs: readonly ParamInput[]): Promise<{ applied: number; removed: number; rejected: string[] }> {
+  async replaceAll(
+    inputs: readonly ParamInput[],
+  ): Promise<{ applied: number; removed: number; rejected: string[] }> {
     const changes: Change[] = [];
     const wanted = new Set<string>();
     const rejected: string[] = [];
@@ -187,7 +293,12 @@ export class ProxyControl {
         if (plan.reply.status !== 409) rejected.push(plan.serviceName ?? '?');
         if (plan.serviceName && plan.reply.status === 400) {
           const b = plan.reply.body;
-          this.pipeline.recordRejection(plan.serviceName, { status: 400, code: String(b.code), message: String(b.message), errors: b.errors as ParamIssue[] });
+          this.pipeline.recordRejection(plan.serviceName, {
+            status: 400,
+            code: String(b.code),
+            message: String(b.message),
+            errors: b.errors as ParamIssue[],
+          });
         }
         // Keep what we have for a service whose current labels are invalid.
         if (plan.serviceName) wanted.add(plan.serviceName);

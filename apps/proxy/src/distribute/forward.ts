@@ -20,7 +20,9 @@ export async function forwardToPeers(
   return Promise.all(
     peers.map(async (address): Promise<PeerResult> => {
       try {
-        const res = await fetch(`http://${address}/v1/docker-flow-proxy/${op}?${q.toString()}`, { signal: AbortSignal.timeout(timeoutMs) });
+        const res = await fetch(`http://${address}/v1/docker-flow-proxy/${op}?${q.toString()}`, {
+          signal: AbortSignal.timeout(timeoutMs),
+        });
         const text = await res.text();
         let message = '';
         try {
@@ -32,7 +34,14 @@ export async function forwardToPeers(
         return { address, ok: res.status >= 200 && res.status < 300, status: res.status, message };
       } catch (e) {
         const err = e as Error & { cause?: { code?: string } };
-        return { address, ok: false, message: err.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (err.cause?.code ?? err.message) };
+        return {
+          address,
+          ok: false,
+          message:
+            err.name === 'TimeoutError'
+              ? `no answer within ${timeoutMs} ms`
+              : (err.cause?.code ?? err.message),
+        };
       }
     }),
   );

@@ -19,7 +19,9 @@ export function dnsPeers(serviceName: string, apiPort: number, resolver = new dn
     } catch (e) {
       const code = (e as { code?: string }).code;
       if (code === 'ENOTFOUND' || code === 'ENODATA') return [];
-      throw new PeerLookupError(`Could not perform DNS lookup for tasks.${serviceName}: ${(e as Error).message}`);
+      throw new PeerLookupError(
+        `Could not perform DNS lookup for tasks.${serviceName}: ${(e as Error).message}`,
+      );
     }
   };
 }

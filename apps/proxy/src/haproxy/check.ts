@@ -6,10 +6,15 @@ export type CheckResult = { readonly ok: true } | { readonly ok: false; readonly
 export function checkConfig(bin: string, file: string, timeoutMs = 30000): Promise<CheckResult> {
   return new Promise((resolve) => {
     // Not -q: it silences the alerts too, and they are what the caller needs.
-    execFile(bin, ['-c', '-f', file], { timeout: timeoutMs, maxBuffer: 4 * 1024 * 1024 }, (err, stdout, stderr) => {
-      if (!err) resolve({ ok: true });
-      else resolve({ ok: false, output: `${stdout}${stderr}`.trim() || err.message });
-    });
+    execFile(
+      bin,
+      ['-c', '-f', file],
+      { timeout: timeoutMs, maxBuffer: 4 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        if (!err) resolve({ ok: true });
+        else resolve({ ok: false, output: `${stdout}${stderr}`.trim() || err.message });
+      },
+    );
   });
 }
 
@@ -23,7 +28,11 @@ export function summarizeCheckOutput(output: string, max = 6): string[] {
     .filter((l) => !/^\[NOTICE\]/.test(l))
     .map((l) => l.replace(/^\[(ALERT|WARNING|NOTICE)\]\s*\([0-9]+\)\s*:\s*(config\s*:\s*)?/, '').trim())
     .map((l) => l.replace(/\/[^\s:\]]*\/([^/\s:\]]+)/g, '$1'))
-    .filter((l) => l.length > 0 && !/^(Error\(s\) found in configuration file|Fatal errors found in configuration)/.test(l))
+    .filter(
+      (l) =>
+        l.length > 0 &&
+        !/^(Error\(s\) found in configuration file|Fatal errors found in configuration)/.test(l),
+    )
     .slice(0, max);
 }
 

@@ -101,7 +101,15 @@ export class HaproxyMaster {
   }
 
   async start(): Promise<void> {
-    const args = ['-W', '-S', `${this.paths.masterSock},mode,600`, '-p', this.paths.pidFile, '-f', this.opts.cfgFile];
+    const args = [
+      '-W',
+      '-S',
+      `${this.paths.masterSock},mode,600`,
+      '-p',
+      this.paths.pidFile,
+      '-f',
+      this.opts.cfgFile,
+    ];
     const child = spawn(this.opts.bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     const output: string[] = [];
@@ -128,16 +136,27 @@ export class HaproxyMaster {
     });
     const deadline = Date.now() + this.timeoutMs;
     for (;;) {
-      if (exited) throw new HaproxyError('HAPROXY_START_FAILED', `HAProxy exited at start: ${output.slice(-8).join(' | ')}`);
+      if (exited)
+        throw new HaproxyError(
+          'HAPROXY_START_FAILED',
+          `HAProxy exited at start: ${output.slice(-8).join(' | ')}`,
+        );
       const info = await this.showProc().catch(() => undefined);
       if (info && info.workers.length > 0) {
         this.masterPid = child.pid;
-        this.opts.logger.info('HAProxy started', { event: 'haproxy.start', pid: child.pid, worker: info.workers[0] });
+        this.opts.logger.info('HAProxy started', {
+          event: 'haproxy.start',
+          pid: child.pid,
+          worker: info.workers[0],
+        });
         return;
       }
       if (Date.now() > deadline) {
         child.kill('SIGKILL');
-        throw new HaproxyError('HAPROXY_START_FAILED', `HAProxy did not start a worker within ${this.timeoutMs} ms`);
+        throw new HaproxyError(
+          'HAPROXY_START_FAILED',
+          `HAProxy did not start a worker within ${this.timeoutMs} ms`,
+        );
       }
       await sleep(20);
     }
@@ -153,7 +172,11 @@ export class HaproxyMaster {
         this.onRestart?.();
         return;
       } catch (e) {
-        this.opts.logger.error('HAProxy restart failed', { event: 'haproxy.restart', attempt, error: (e as Error).message });
+        this.opts.logger.error('HAProxy restart failed', {
+          event: 'haproxy.restart',
+          attempt,
+          error: (e as Error).message,
+        });
       }
     }
   }
@@ -179,7 +202,8 @@ export class HaproxyMaster {
    */
   async reload(): Promise<void> {
     const pid = this.masterPid;
-    if (pid === undefined || !alive(pid)) throw new HaproxyError('HAPROXY_NOT_RUNNING', 'HAProxy is not running');
+    if (pid === undefined || !alive(pid))
+      throw new HaproxyError('HAPROXY_NOT_RUNNING', 'HAProxy is not running');
     await this.saveServerState();
     const before = await this.retryShowProc();
     process.kill(pid, 'SIGUSR2');
@@ -189,7 +213,10 @@ export class HaproxyMaster {
       const now = await this.showProc().catch(() => undefined);
       if (!now || now.reloads <= before.reloads) continue;
       if (now.failedReloads > before.failedReloads) {
-        throw new HaproxyError('HAPROXY_RELOAD_FAILED', 'HAProxy refused the new configuration (see its log)');
+        throw new HaproxyError(
+          'HAPROXY_RELOAD_FAILED',
+          'HAProxy refused the new configuration (see its log)',
+        );
       }
       // Done once only new workers are current: the old ones are soft-stopping and take no new work.
       if (now.workers.length > 0 && now.workers.every((w) => !before.workers.includes(w))) return;
@@ -202,7 +229,8 @@ export class HaproxyMaster {
     for (;;) {
       const info = await this.showProc().catch(() => undefined);
       if (info) return info;
-      if (Date.now() > deadline) throw new HaproxyError('HAPROXY_NOT_RUNNING', 'the HAProxy master CLI does not answer');
+      if (Date.now() > deadline)
+        throw new HaproxyError('HAPROXY_NOT_RUNNING', 'the HAProxy master CLI does not answer');
       await sleep(20);
     }
   }
@@ -215,7 +243,10 @@ export class HaproxyMaster {
       writeFileSync(tmp, state);
       renameSync(tmp, this.paths.serverState);
     } catch (e) {
-      this.opts.logger.debug('no server state saved', { event: 'haproxy.server-state', error: (e as Error).message });
+      this.opts.logger.debug('no server state saved', {
+        event: 'haproxy.server-state',
+        error: (e as Error).message,
+      });
     }
   }
 

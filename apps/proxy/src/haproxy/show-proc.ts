@@ -32,5 +32,7 @@ export function parseShowProc(text: string): ProcInfo | undefined {
     if (m[2] === 'master') master = { pid: Number(m[1]), reloads: Number(m[3]), failed: Number(m[4] ?? 0) };
     else if (section === 'workers') workers.push(Number(m[1]));
   }
-  return master ? { masterPid: master.pid, reloads: master.reloads, failedReloads: master.failed, workers } : undefined;
+  return master
+    ? { masterPid: master.pid, reloads: master.reloads, failedReloads: master.failed, workers }
+    : undefined;
 }

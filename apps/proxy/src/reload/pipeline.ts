@@ -113,16 +113,28 @@ export class ReloadPipeline {
    * writes the files HAProxy will be started or reloaded with. Returns the names dropped.
    */
   async prepare(specs: readonly ServiceSpec[]): Promise<{ name: string; message: string }[]> {
-    const pending: Pending[] = specs.map((spec) => ({ change: { kind: 'upsert', spec }, resolve: () => undefined }));
+    const pending: Pending[] = specs.map((spec) => ({
+      change: { kind: 'upsert', spec },
+      resolve: () => undefined,
+    }));
     const sel = await this.select(new Map(), pending, true);
-    const rendered = this.deps.render(sel.services, { configDir: this.deps.configDir, certs: this.deps.listCerts() });
+    const rendered = this.deps.render(sel.services, {
+      configDir: this.deps.configDir,
+      certs: this.deps.listCerts(),
+    });
     writeRendered(this.deps.configDir, rendered, undefined);
     this.running = rendered;
     this.commit(sel.services);
     return sel.rejected.map((r) => {
       const name = r.p.change.kind === 'upsert' ? r.p.change.spec.serviceName : '?';
       const message = summarizeCheckOutput(r.output).join('; ');
-      this.rejected.set(name, { at: new Date().toISOString(), status: 400, code: 'HAPROXY_REJECTED', message, errors: [] });
+      this.rejected.set(name, {
+        at: new Date().toISOString(),
+        status: 400,
+        code: 'HAPROXY_REJECTED',
+        message,
+        errors: [],
+      });
       return { name, message };
     });
   }
@@ -179,21 +191,34 @@ export class ReloadPipeline {
     m.batchSize.observe(all.length);
     const force = all.some((p) => p.change.kind === 'refresh');
     // Services the renderer leaves out (unsafe value, name clash) are refused before anything else.
-    const first = this.deps.render(applyChanges(this.committed, all.map((p) => p.change)), { configDir: this.deps.configDir, certs: this.deps.listCerts() });
+    const first = this.deps.render(
+      applyChanges(
+        this.committed,
+        all.map((p) => p.change),
+      ),
+      { configDir: this.deps.configDir, certs: this.deps.listCerts() },
+    );
     this.logWarnings(first.warnings ?? []);
     const skipped = notConfigured(first.warnings ?? []);
     const batch: Pending[] = [];
     for (const p of all) {
       const reason = p.change.kind === 'upsert' ? skipped.get(p.change.spec.serviceName) : undefined;
-      if (reason !== undefined && p.change.kind === 'upsert') p.resolve(this.renderRejection(p.change.spec, reason));
+      if (reason !== undefined && p.change.kind === 'upsert')
+        p.resolve(this.renderRejection(p.change.spec, reason));
       else batch.push(p);
     }
     if (batch.length === 0) return;
     const allCerts = batch.map((p) => p.change).filter(isCert);
     // Fast path: the batch renders to the running bytes (duplicates, resyncs with no change).
-    const whole = applyChanges(this.committed, batch.map((p) => p.change));
+    const whole = applyChanges(
+      this.committed,
+      batch.map((p) => p.change),
+    );
     if (allCerts.length === 0 && !force) {
-      const same = batch.length === all.length ? first : this.deps.render(whole, { configDir: this.deps.configDir, certs: this.deps.listCerts() });
+      const same =
+        batch.length === all.length
+          ? first
+          : this.deps.render(whole, { configDir: this.deps.configDir, certs: this.deps.listCerts() });
       if (sameRendered(this.running, same)) {
         this.clearRejections(batch);
         this.commit(whole);
@@ -206,10 +231,16 @@ export class ReloadPipeline {
     if (sel.accepted.length === 0) return;
 
     const certs = sel.accepted.map((p) => p.change).filter(isCert);
-    const previousCerts = certs.map((c) => ({ file: join(this.deps.certsDir, c.name), content: readIfExists(join(this.deps.certsDir, c.name)) }));
+    const previousCerts = certs.map((c) => ({
+      file: join(this.deps.certsDir, c.name),
+      content: readIfExists(join(this.deps.certsDir, c.name)),
+    }));
     mkdirSync(this.deps.certsDir, { recursive: true });
     for (const c of certs) writeAtomic(join(this.deps.certsDir, c.name), c.pem);
-    const rendered = this.deps.render(sel.services, { configDir: this.deps.configDir, certs: this.deps.listCerts() });
+    const rendered = this.deps.render(sel.services, {
+      configDir: this.deps.configDir,
+      certs: this.deps.listCerts(),
+    });
     if (sameRendered(this.running, rendered) && !force) {
       this.clearRejections(sel.accepted);
       this.commit(sel.services);
@@ -230,9 +261,18 @@ export class ReloadPipeline {
       }
       if (previous) {
         writeRendered(this.deps.configDir, previous, rendered);
-        await this.deps.reload().catch((err: Error) => this.deps.logger.error('reload of the restored configuration failed', { event: 'reload', outcome: 'failed', error: err.message }));
+        await this.deps
+          .reload()
+          .catch((err: Error) =>
+            this.deps.logger.error('reload of the restored configuration failed', {
+              event: 'reload',
+              outcome: 'failed',
+              error: err.message,
+            }),
+          );
       }
-      for (const p of sel.accepted) p.resolve({ ok: false, status: 500, code: 'RELOAD_FAILED', message, errors: [] });
+      for (const p of sel.accepted)
+        p.resolve({ ok: false, status: 500, code: 'RELOAD_FAILED', message, errors: [] });
       return;
     }
     this.running = rendered;
@@ -241,22 +281,38 @@ export class ReloadPipeline {
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     m.reloads.inc({ outcome: 'ok' });
     m.reloadSeconds.observe(seconds);
-    this.deps.logger.info('reloaded', { event: 'reload', outcome: 'ok', changes: sel.accepted.length, rejected: sel.rejected.length, durationMs: Math.round(seconds * 1000), version: this.versionN });
+    this.deps.logger.info('reloaded', {
+      event: 'reload',
+      outcome: 'ok',
+      changes: sel.accepted.length,
+      rejected: sel.rejected.length,
+      durationMs: Math.round(seconds * 1000),
+      version: this.versionN,
+    });
     for (const p of sel.accepted) p.resolve(this.ok(true));
   }
 
   private lastWarnings = new Set<string>();
   private logWarnings(warnings: readonly string[]): void {
-    for (const w of warnings) if (!this.lastWarnings.has(w)) this.deps.logger.warn(w, { event: 'render.warning' });
+    for (const w of warnings)
+      if (!this.lastWarnings.has(w)) this.deps.logger.warn(w, { event: 'render.warning' });
     this.lastWarnings = new Set(warnings);
   }
 
   private renderRejection(spec: ServiceSpec, reason: string): Outcome {
-    const param = [...Object.keys(spec), ...Object.keys(spec.destinations[0] ?? {})].find((k) => k !== 'serviceName' && new RegExp(`\\b${k}\\b`).test(reason)) ?? 'serviceName';
+    const param =
+      [...Object.keys(spec), ...Object.keys(spec.destinations[0] ?? {})].find(
+        (k) => k !== 'serviceName' && new RegExp(`\\b${k}\\b`).test(reason),
+      ) ?? 'serviceName';
     const message = `service ${spec.serviceName} is not configured: ${reason}`;
     const errors: ParamIssue[] = [{ param, code: 'PARAM_INVALID', message: reason }];
     this.recordRejection(spec.serviceName, { status: 400, code: 'RENDER_REJECTED', message, errors });
-    this.deps.logger.warn('reconfigure rejected', { event: 'render', outcome: 'rejected', serviceName: spec.serviceName, message });
+    this.deps.logger.warn('reconfigure rejected', {
+      event: 'render',
+      outcome: 'rejected',
+      serviceName: spec.serviceName,
+      message,
+    });
     return { ok: false, status: 400, code: 'RENDER_REJECTED', message, errors };
   }
 
@@ -292,10 +348,15 @@ export class ReloadPipeline {
     const blamed = linesOf(output).map((n) => cfgLines[n - 1]);
     const spec = change.kind === 'upsert' ? change.spec : undefined;
     const param = spec ? blameParam(spec, blamed[0]) : change.kind === 'cert' ? 'certName' : 'serviceName';
-    const what = spec ? `service ${spec.serviceName}` : change.kind === 'cert' ? `certificate ${change.name}` : 'the change';
+    const what = spec
+      ? `service ${spec.serviceName}`
+      : change.kind === 'cert'
+        ? `certificate ${change.name}`
+        : 'the change';
     const message = `HAProxy rejected the configuration of ${what}: ${lines[0] ?? 'invalid configuration'}`;
     const errors: ParamIssue[] = [{ param, code: 'PARAM_INVALID', message: lines.join('; ') }];
-    if (spec) this.recordRejection(spec.serviceName, { status: 400, code: 'HAPROXY_REJECTED', message, errors });
+    if (spec)
+      this.recordRejection(spec.serviceName, { status: 400, code: 'HAPROXY_REJECTED', message, errors });
     this.deps.metrics.reconfigures.inc({ outcome: 'haproxy-rejected' });
     return { ok: false, status: 400, code: 'HAPROXY_REJECTED', message, errors };
   }
@@ -303,13 +364,25 @@ export class ReloadPipeline {
   /** Validates base + changes; on failure bisects so that only the changes that break it are dropped. */
   private async select(base: Services, changes: Pending[], startup: boolean): Promise<Selection> {
     if (changes.length === 0) return { services: base, accepted: [], rejected: [] };
-    const services = applyChanges(base, changes.map((p) => p.change));
+    const services = applyChanges(
+      base,
+      changes.map((p) => p.change),
+    );
     const res = await this.validate(services, changes.map((p) => p.change).filter(isCert));
     if (res.check.ok) return { services, accepted: changes, rejected: [] };
     if (changes.length === 1) {
       const only = changes[0] as Pending;
-      this.deps.logger.warn('change rejected by haproxy -c', { event: 'validate', outcome: 'rejected', startup, serviceName: only.change.kind === 'upsert' ? only.change.spec.serviceName : only.change.kind });
-      return { services: base, accepted: [], rejected: [{ p: only, output: res.check.output, cfg: res.cfg }] };
+      this.deps.logger.warn('change rejected by haproxy -c', {
+        event: 'validate',
+        outcome: 'rejected',
+        startup,
+        serviceName: only.change.kind === 'upsert' ? only.change.spec.serviceName : only.change.kind,
+      });
+      return {
+        services: base,
+        accepted: [],
+        rejected: [{ p: only, output: res.check.output, cfg: res.cfg }],
+      };
     }
     const half = Math.ceil(changes.length / 2);
     const first = await this.select(base, changes.slice(0, half), startup);
@@ -322,11 +395,16 @@ export class ReloadPipeline {
   }
 
   /** `haproxy -c` on a render placed in a scratch directory (new certificates included there). */
-  private async validate(services: Services, certs: readonly CertChange[]): Promise<{ check: CheckResult; cfg: string }> {
+  private async validate(
+    services: Services,
+    certs: readonly CertChange[],
+  ): Promise<{ check: CheckResult; cfg: string }> {
     mkdirSync(this.deps.scratchDir, { recursive: true });
     const dir = mkdtempSync(join(this.deps.scratchDir, 'check-'));
     try {
-      const certPaths = this.deps.listCerts().filter((p) => !certs.some((c) => p === join(this.deps.certsDir, c.name)));
+      const certPaths = this.deps
+        .listCerts()
+        .filter((p) => !certs.some((c) => p === join(this.deps.certsDir, c.name)));
       for (const c of certs) {
         const file = join(dir, 'certs', c.name);
         mkdirSync(join(dir, 'certs'), { recursive: true });

@@ -24,6 +24,7 @@ export function loadState(file: string): ServiceSpec[] {
     return [];
   }
   const data = JSON.parse(text) as { format?: number; services?: ServiceSpec[] };
-  if (data.format !== FORMAT || !Array.isArray(data.services)) throw new Error(`${file}: unknown state format`);
+  if (data.format !== FORMAT || !Array.isArray(data.services))
+    throw new Error(`${file}: unknown state format`);
   return data.services;
 }

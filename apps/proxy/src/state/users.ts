@@ -39,22 +39,32 @@ export function resolveUsers(
   spec: ServiceSpec,
   opts: { readonly secretsDir: string; readonly globalUsers: readonly UserEntry[] },
 ): ResolvedUsers {
-  if (spec.users.length === 0 && spec.usersSecret === undefined) return { users: [], usersPassEncrypted: false };
+  if (spec.users.length === 0 && spec.usersSecret === undefined)
+    return { users: [], usersPassEncrypted: false };
   let fromSecret: UserEntry[] = [];
   if (spec.usersSecret !== undefined) {
     const name = `dfp_users_${spec.usersSecret}`;
     const text = readSecret(opts.secretsDir, name);
-    if (text === undefined) throw new UsersError('usersSecret', `usersSecret: secret ${name} is not mounted in the proxy`);
+    if (text === undefined)
+      throw new UsersError('usersSecret', `usersSecret: secret ${name} is not mounted in the proxy`);
     fromSecret = parseUserLines(text);
     const bad = fromSecret.find((u) => !u.password || /[\s"'\\]/.test(u.user + u.password));
-    if (bad) throw new UsersError('usersSecret', `usersSecret: secret ${name} must hold user:password entries (user ${bad.user})`);
+    if (bad)
+      throw new UsersError(
+        'usersSecret',
+        `usersSecret: secret ${name} must hold user:password entries (user ${bad.user})`,
+      );
   }
   const lookup = (user: string): string | undefined =>
-    fromSecret.find((u) => u.user === user)?.password ?? opts.globalUsers.find((u) => u.user === user)?.password;
+    fromSecret.find((u) => u.user === user)?.password ??
+    opts.globalUsers.find((u) => u.user === user)?.password;
   const users: UserEntry[] = spec.users.map((u) => {
     const password = u.password ?? lookup(u.user);
     if (password === undefined) {
-      throw new UsersError('users', `users: ${u.user} has no password (give user:password, or define the user in usersSecret or USERS)`);
+      throw new UsersError(
+        'users',
+        `users: ${u.user} has no password (give user:password, or define the user in usersSecret or USERS)`,
+      );
     }
     return { user: u.user, password };
   });
@@ -65,4 +75,5 @@ export function resolveUsers(
 const CRYPT = /^\$(1|2[aby]?|5|6|y|gy|7|sha1|md5)\$/;
 
 /** Whether some hashed userlist protects a route: crypt(3) then runs on every request (SHA-512 ~1.5k rps/core). */
-export const looksHashed = (u: ResolvedUsers): boolean => u.usersPassEncrypted && u.users.some((x) => CRYPT.test(x.password ?? ''));
+export const looksHashed = (u: ResolvedUsers): boolean =>
+  u.usersPassEncrypted && u.users.some((x) => CRYPT.test(x.password ?? ''));

@@ -11,15 +11,21 @@ export function listenerBase(address: string): string {
 }
 
 export async function fetchServices(base: string, timeoutMs: number): Promise<ParamInput[]> {
-  const res = await fetch(`${base}${LISTENER_PREFIX}/get-services`, { signal: AbortSignal.timeout(timeoutMs) });
+  const res = await fetch(`${base}${LISTENER_PREFIX}/get-services`, {
+    signal: AbortSignal.timeout(timeoutMs),
+  });
   if (res.status !== 200) throw new Error(`get-services answered ${res.status}`);
   const body: unknown = await res.json();
   if (!Array.isArray(body)) throw new Error('get-services did not answer a JSON list');
-  return body.filter((x): x is Record<string, unknown> => x !== null && typeof x === 'object' && !Array.isArray(x));
+  return body.filter(
+    (x): x is Record<string, unknown> => x !== null && typeof x === 'object' && !Array.isArray(x),
+  );
 }
 
 export async function notifyServices(base: string, timeoutMs: number): Promise<void> {
-  const res = await fetch(`${base}${LISTENER_PREFIX}/notify-services`, { signal: AbortSignal.timeout(timeoutMs) });
+  const res = await fetch(`${base}${LISTENER_PREFIX}/notify-services`, {
+    signal: AbortSignal.timeout(timeoutMs),
+  });
   if (res.status < 200 || res.status >= 300) throw new Error(`notify-services answered ${res.status}`);
 }
 
@@ -60,13 +66,24 @@ export class ListenerSync {
       const inputs = await fetchServices(this.opts.base, Math.max(1000, this.opts.intervalMs));
       const r = await this.opts.apply(inputs);
       const level = !this.ready || r.applied + r.removed > 0 ? 'info' : 'debug';
-      logger.log(level, 'synced from the listener', { event: 'sync', outcome: 'ok', services: inputs.length, ...r, durationMs: Date.now() - t0 });
+      logger.log(level, 'synced from the listener', {
+        event: 'sync',
+        outcome: 'ok',
+        services: inputs.length,
+        ...r,
+        durationMs: Date.now() - t0,
+      });
       if (!this.ready) {
         this.ready = true;
         this.opts.onReady();
       }
     } catch (e) {
-      logger.warn('could not sync from the listener', { event: 'sync', outcome: 'failed', listener: this.opts.base, error: (e as Error).message });
+      logger.warn('could not sync from the listener', {
+        event: 'sync',
+        outcome: 'failed',
+        listener: this.opts.base,
+        error: (e as Error).message,
+      });
     }
     if (this.stopped || (this.ready && !this.opts.repeat)) return;
     this.timer = setTimeout(() => void this.tick(), this.opts.intervalMs);

@@ -1,8 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { eventually, freePorts, startDns, startProxy, type Dns, type StartedProxy } from '@flowproxy/testkit';
 import { api, http, startBackend, type Backend } from './support.js';
+
+// Real processes on a shared 2-core machine: generous per-test budget, assertions use eventually().
+jest.setTimeout(30000);
 
 // One proxy for the whole file: the HTTP API as an unmodified Docker Flow Swarm Listener uses it.
 let dns: Dns;
@@ -12,8 +15,15 @@ let port = 0;
 
 beforeAll(async () => {
   [port] = (await freePorts(1)) as [number];
-  dns = await startDns({ 'tasks.go-demo': ['127.0.0.2'], 'tasks.other': ['127.0.0.3'], 'tasks.secret-svc': ['127.0.0.3'] });
-  backends.push(await startBackend('go-demo', '127.0.0.2', port), await startBackend('other', '127.0.0.3', port));
+  dns = await startDns({
+    'tasks.go-demo': ['127.0.0.2'],
+    'tasks.other': ['127.0.0.3'],
+    'tasks.secret-svc': ['127.0.0.3'],
+  });
+  backends.push(
+    await startBackend('go-demo', '127.0.0.2', port),
+    await startBackend('other', '127.0.0.3', port),
+  );
   proxy = await startProxy({ env: { RESOLVERS: `nameserver dns ${dns.address}` } });
 }, 30000);
 
@@ -25,7 +35,10 @@ afterAll(async () => {
 
 describe('proxy API', () => {
   it('takes the exact reconfigure and remove requests of an unmodified listener (distribute=true)', async () => {
-    const r = await api(proxy.apiUrl, `reconfigure?distribute=true&port=${port}&replicas=1&serviceName=go-demo&servicePath=%2Fdemo`);
+    const r = await api(
+      proxy.apiUrl,
+      `reconfigure?distribute=true&port=${port}&replicas=1&serviceName=go-demo&servicePath=%2Fdemo`,
+    );
     expect(r.status).toBe(200);
     expect(r.json).toMatchObject({ Status: 'OK', ServiceName: 'go-demo' });
     expect(r.headers['x-flowproxy-state']).toMatch(/^[0-9a-f]{64}$/);
@@ -58,11 +71,17 @@ describe('proxy API', () => {
     const tcpNoSrc = await api(proxy.apiUrl, 'reconfigure?serviceName=x&reqMode=tcp&port=6379');
     expect(tcpNoSrc.status).toBe(400);
 
-    const injection = await api(proxy.apiUrl, `reconfigure?serviceName=x&servicePath=${encodeURIComponent('/x\n  bind :1')}&port=80`);
+    const injection = await api(
+      proxy.apiUrl,
+      `reconfigure?serviceName=x&servicePath=${encodeURIComponent('/x\n  bind :1')}&port=80`,
+    );
     expect(injection.status).toBe(400);
     expect((injection.json.errors as { param: string }[])[0]?.param).toBe('servicePath');
 
-    const unsupported = await api(proxy.apiUrl, 'reconfigure?serviceName=x&servicePath=/x&port=80&templateFePath=/t');
+    const unsupported = await api(
+      proxy.apiUrl,
+      'reconfigure?serviceName=x&servicePath=/x&port=80&templateFePath=/t',
+    );
     expect(unsupported.status).toBe(400);
     expect(String(unsupported.json.message)).toMatch(/not supported/);
 
@@ -95,11 +114,16 @@ describe('proxy API', () => {
     });
     expect(json.status).toBe(200);
     expect(json.headers['x-flowproxy-state']).toBe(h1);
-    await eventually(async () => expect((await http(`${proxy.httpUrl}/other/x`)).body).toBe('other GET /other/x'));
+    await eventually(async () =>
+      expect((await http(`${proxy.httpUrl}/other/x`)).body).toBe('other GET /other/x'),
+    );
   });
 
   it('shows the running haproxy.cfg as text and the state as JSON with passwords masked', async () => {
-    const r = await api(proxy.apiUrl, `reconfigure?serviceName=secret-svc&servicePath=/secret&port=${port}&users=alice:s3cr3t-pw`);
+    const r = await api(
+      proxy.apiUrl,
+      `reconfigure?serviceName=secret-svc&servicePath=/secret&port=${port}&users=alice:s3cr3t-pw`,
+    );
     expect(r.status).toBe(200);
     const text = await api(proxy.apiUrl, 'config');
     expect(text.status).toBe(200);
@@ -114,7 +138,9 @@ describe('proxy API', () => {
     expect(json.json.hash).toBe(json.headers['x-flowproxy-state']);
     expect(typeof json.json.version).toBe('number');
     expect(proxy.log()).not.toContain('s3cr3t-pw');
-    await eventually(async () => expect((await http(`${proxy.httpUrl}/secret/`, { auth: 'alice:s3cr3t-pw' })).status).toBe(200));
+    await eventually(async () =>
+      expect((await http(`${proxy.httpUrl}/secret/`, { auth: 'alice:s3cr3t-pw' })).status).toBe(200),
+    );
   });
 
   it('logs one JSON line per reconfigure and remove with service, outcome and duration', async () => {
@@ -130,7 +156,9 @@ describe('proxy API', () => {
       expect(typeof l.durationMs).toBe('number');
     }
     expect(reconf.some((l) => l.serviceName === 'go-demo' && l.outcome === 'applied')).toBe(true);
-    expect(lines.some((l) => l.event === 'remove' && l.serviceName === 'go-demo' && l.outcome === 'removed')).toBe(true);
+    expect(
+      lines.some((l) => l.event === 'remove' && l.serviceName === 'go-demo' && l.outcome === 'removed'),
+    ).toBe(true);
     expect(lines.some((l) => l.event === 'reload' && l.outcome === 'ok')).toBe(true);
   });
 
@@ -149,7 +177,8 @@ describe('proxy API', () => {
 
   it('reload re-renders and reloads; recreate=true too', async () => {
     const before = await api(proxy.apiUrl, 'metrics');
-    const count = (t: string): number => Number(/^flowproxy_reloads_total\{outcome="ok"\} ([0-9]+)/m.exec(t)?.[1] ?? 0);
+    const count = (t: string): number =>
+      Number(/^flowproxy_reloads_total\{outcome="ok"\} ([0-9]+)/m.exec(t)?.[1] ?? 0);
     expect((await api(proxy.apiUrl, 'reload')).status).toBe(200);
     expect((await api(proxy.apiUrl, 'reload?recreate=true')).status).toBe(200);
     const after = await api(proxy.apiUrl, 'metrics');
@@ -159,9 +188,21 @@ describe('proxy API', () => {
 
   it('does not reload when the same service is sent again', async () => {
     const count = async (): Promise<number> =>
-      Number(/^flowproxy_reloads_total\{outcome="ok"\} ([0-9]+)/m.exec((await api(proxy.apiUrl, 'metrics')).body)?.[1] ?? 0);
+      Number(
+        /^flowproxy_reloads_total\{outcome="ok"\} ([0-9]+)/m.exec(
+          (await api(proxy.apiUrl, 'metrics')).body,
+        )?.[1] ?? 0,
+      );
     const before = await count();
-    for (let i = 0; i < 3; i++) expect((await api(proxy.apiUrl, `reconfigure?serviceName=other&servicePath=/other&port=${port}&distribute=true`)).status).toBe(200);
+    for (let i = 0; i < 3; i++)
+      expect(
+        (
+          await api(
+            proxy.apiUrl,
+            `reconfigure?serviceName=other&servicePath=/other&port=${port}&distribute=true`,
+          )
+        ).status,
+      ).toBe(200);
     expect(await count()).toBe(before);
   });
 });

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,8 +6,12 @@ import { join } from 'node:path';
 import { eventually, freePorts, startProxy, type StartedProxy } from '@flowproxy/testkit';
 import { api, http, startBackend, type Backend } from './support.js';
 
+// Real processes on a shared 2-core machine: generous per-test budget, assertions use eventually().
+jest.setTimeout(30000);
+
 // Basic auth and stats as in the walkthrough, and env vars from secret files.
-const sha512 = (pw: string): string => execFileSync('openssl', ['passwd', '-6', '-salt', 'F2eJJA.G', pw], { encoding: 'utf8' }).trim();
+const sha512 = (pw: string): string =>
+  execFileSync('openssl', ['passwd', '-6', '-salt', 'F2eJJA.G', pw], { encoding: 'utf8' }).trim();
 
 let backend: Backend;
 let port = 0;
@@ -27,14 +31,26 @@ beforeAll(async () => {
   mkdirSync(secrets, { recursive: true });
   writeFileSync(join(secrets, 'dfp_users_monitoring'), `observer:${sha512('password')}\n`);
   withUsers = await startProxy({
-    env: { USERS: 'my-user-1:my-pass-1,my-user-2:my-pass-2', STATS_USER: 'my-user', STATS_PASS: 'my-pass', SECRETS_DIR: secrets },
+    env: {
+      USERS: 'my-user-1:my-pass-1,my-user-2:my-pass-2',
+      STATS_USER: 'my-user',
+      STATS_PASS: 'my-pass',
+      SECRETS_DIR: secrets,
+    },
   });
   bare = await startProxy();
   const secrets2 = mkdtempSync(join(tmpdir(), 'flowproxy-secrets-'));
   writeFileSync(join(secrets2, 'dfp_stats_user'), 'secret-user\n');
   writeFileSync(join(secrets2, 'dfp_stats_pass'), 'secret-pass\n');
   writeFileSync(join(secrets2, 'dfp_users'), `admin:${sha512('password')}\n`);
-  fromSecrets = await startProxy({ env: { SECRETS_DIR: secrets2, STATS_USER: 'env-user', STATS_PASS: 'env-pass', USERS_PASS_ENCRYPTED: 'true' } });
+  fromSecrets = await startProxy({
+    env: {
+      SECRETS_DIR: secrets2,
+      STATS_USER: 'env-user',
+      STATS_PASS: 'env-pass',
+      USERS_PASS_ENCRYPTED: 'true',
+    },
+  });
 }, 40000);
 
 afterAll(async () => {
@@ -72,12 +88,18 @@ describe('global USERS', () => {
   });
 
   it('usersSecret reads dfp_users_<name> (SHA-512 hash, usersPassEncrypted)', async () => {
-    await route(withUsers, 'serviceName=monitor&servicePath=/monitor&usersSecret=monitoring&usersPassEncrypted=true');
+    await route(
+      withUsers,
+      'serviceName=monitor&servicePath=/monitor&usersSecret=monitoring&usersPassEncrypted=true',
+    );
     expect((await http(`${withUsers.httpUrl}/monitor/`)).status).toBe(401);
     expect((await http(`${withUsers.httpUrl}/monitor/`, { auth: 'observer:password' })).status).toBe(200);
     expect((await http(`${withUsers.httpUrl}/monitor/`, { auth: 'observer:nope' })).status).toBe(401);
     expect(withUsers.log()).toMatch(/crypt\(\) on every request/);
-    const missing = await api(withUsers.apiUrl, `reconfigure?serviceName=m2&servicePath=/m2&port=${port}&usersSecret=absent`);
+    const missing = await api(
+      withUsers.apiUrl,
+      `reconfigure?serviceName=m2&servicePath=/m2&port=${port}&usersSecret=absent`,
+    );
     expect(missing.status).toBe(400);
     expect((missing.json.errors as { param: string }[])[0]?.param).toBe('usersSecret');
   });
@@ -97,7 +119,10 @@ describe('no USERS, no stats credentials', () => {
     const stats = await http(`${bare.httpUrl}/admin?stats`, { auth: 'admin:admin' });
     expect(stats.status).not.toBe(200);
     expect(stats.body).not.toMatch(/Statistics Report/);
-    await route(bare, `serviceName=hashed&servicePath=/hashed&usersPassEncrypted=true&users=${encodeURIComponent(`admin:${sha512('password')}`)}`);
+    await route(
+      bare,
+      `serviceName=hashed&servicePath=/hashed&usersPassEncrypted=true&users=${encodeURIComponent(`admin:${sha512('password')}`)}`,
+    );
     expect((await http(`${bare.httpUrl}/hashed/`)).status).toBe(401);
     expect((await http(`${bare.httpUrl}/hashed/`, { auth: 'admin:password' })).status).toBe(200);
   });
@@ -109,8 +134,12 @@ describe('env vars from secrets (dfp_<lowercase name> wins over the env var)', (
     expect((await http(`${fromSecrets.httpUrl}/demo/`)).status).toBe(401);
     expect((await http(`${fromSecrets.httpUrl}/demo/`, { auth: 'admin:password' })).status).toBe(200);
     await eventually(async () => {
-      expect((await http(`${fromSecrets.httpUrl}/admin?stats`, { auth: 'env-user:env-pass' })).status).toBe(401);
-      expect((await http(`${fromSecrets.httpUrl}/admin?stats`, { auth: 'secret-user:secret-pass' })).status).toBe(200);
+      expect((await http(`${fromSecrets.httpUrl}/admin?stats`, { auth: 'env-user:env-pass' })).status).toBe(
+        401,
+      );
+      expect(
+        (await http(`${fromSecrets.httpUrl}/admin?stats`, { auth: 'secret-user:secret-pass' })).status,
+      ).toBe(200);
     });
     expect(fromSecrets.log()).not.toContain('secret-pass');
   });

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
@@ -7,22 +7,69 @@ import { join } from 'node:path';
 import { eventually, freePorts, startProxy, type StartedProxy } from '@flowproxy/testkit';
 import { api, http, startBackend, type Backend } from './support.js';
 
+// Real processes on a shared 2-core machine: generous per-test budget, assertions use eventually().
+jest.setTimeout(30000);
+
 // Certificates: CERTS_DIR at start, PUT /cert, serviceCert, TLS on the :ssl bind, httpsPort routing.
 function selfSigned(cn: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'flowproxy-cert-'));
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.pem'), '-days', '2', '-subj', `/CN=${cn}`, '-addext', `subjectAltName=DNS:${cn}`], { stdio: 'pipe' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      join(dir, 'k.pem'),
+      '-out',
+      join(dir, 'c.pem'),
+      '-days',
+      '2',
+      '-subj',
+      `/CN=${cn}`,
+      '-addext',
+      `subjectAltName=DNS:${cn}`,
+    ],
+    { stdio: 'pipe' },
+  );
   return readFileSync(join(dir, 'c.pem'), 'utf8') + readFileSync(join(dir, 'k.pem'), 'utf8');
 }
 
 /** An HTTPS request with SNI; resolves with status, body and the CN of the certificate served. */
-function https(port: number, host: string, path: string): Promise<{ status: number; body: string; cn: string }> {
+function https(
+  port: number,
+  host: string,
+  path: string,
+): Promise<{ status: number; body: string; cn: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, servername: host, headers: { Host: host }, rejectUnauthorized: false, agent: false, timeout: 5000 }, (res) => {
-      const cert = (res.socket as import('node:tls').TLSSocket).getPeerCertificate();
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString(), cn: String(cert.subject?.CN ?? '') }));
-    });
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        servername: host,
+        headers: { Host: host },
+        rejectUnauthorized: false,
+        agent: false,
+        timeout: 5000,
+      },
+      (res) => {
+        const cert = (res.socket as import('node:tls').TLSSocket).getPeerCertificate();
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            body: Buffer.concat(chunks).toString(),
+            cn: String(cert.subject?.CN ?? ''),
+          }),
+        );
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -54,23 +101,36 @@ afterAll(async () => {
 
 describe('certificates', () => {
   it('terminates TLS on the :ssl bind with the certificates of CERTS_DIR, and lists them', async () => {
-    const r = await api(proxy.apiUrl, `reconfigure?serviceName=web&servicePath=/web&port=${port}&outboundHostname=127.0.0.7`);
+    const r = await api(
+      proxy.apiUrl,
+      `reconfigure?serviceName=web&servicePath=/web&port=${port}&outboundHostname=127.0.0.7`,
+    );
     expect(r.status).toBe(200);
     const res = await https(tlsPort, 'default.example.com', '/web/x');
     expect(res).toMatchObject({ status: 200, body: 'plain GET /web/x', cn: 'default.example.com' });
     expect((await http(`http://127.0.0.1:${httpPort}/web/x`)).status).toBe(200);
     const certs = await api(proxy.apiUrl, 'certs');
     expect(certs.json.Status).toBe('OK');
-    expect((certs.json.Certs as { ProxyServiceName: string; CertContent: string }[]).map((c) => c.ProxyServiceName)).toEqual(['default.pem']);
+    expect(
+      (certs.json.Certs as { ProxyServiceName: string; CertContent: string }[]).map(
+        (c) => c.ProxyServiceName,
+      ),
+    ).toEqual(['default.pem']);
   });
 
   it('PUT /cert adds a certificate, served by SNI once the call answers', async () => {
-    const r = await api(proxy.apiUrl, 'cert?certName=shop.example.com.pem', { method: 'PUT', body: selfSigned('shop.example.com'), headers: { 'content-type': 'application/x-pem-file' } });
+    const r = await api(proxy.apiUrl, 'cert?certName=shop.example.com.pem', {
+      method: 'PUT',
+      body: selfSigned('shop.example.com'),
+      headers: { 'content-type': 'application/x-pem-file' },
+    });
     expect(r.status).toBe(200);
     expect(r.json).toMatchObject({ Status: 'OK' });
     expect((await https(tlsPort, 'shop.example.com', '/web/')).cn).toBe('shop.example.com');
     expect((await https(tlsPort, 'default.example.com', '/web/')).cn).toBe('default.example.com');
-    const names = ((await api(proxy.apiUrl, 'certs')).json.Certs as { ProxyServiceName: string }[]).map((c) => c.ProxyServiceName);
+    const names = ((await api(proxy.apiUrl, 'certs')).json.Certs as { ProxyServiceName: string }[]).map(
+      (c) => c.ProxyServiceName,
+    );
     expect(names).toEqual(['default.pem', 'shop.example.com.pem']);
   });
 
@@ -92,14 +152,27 @@ describe('certificates', () => {
     const r = await api(proxy.apiUrl, 'reconfigure', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ serviceName: 'api', serviceDomain: 'api.example.com', port, httpsPort: httpsBackendPort, srcPort: httpPort, srcHttpsPort: tlsPort, outboundHostname: '127.0.0.7', serviceCert: pem }),
+      body: JSON.stringify({
+        serviceName: 'api',
+        serviceDomain: 'api.example.com',
+        port,
+        httpsPort: httpsBackendPort,
+        srcPort: httpPort,
+        srcHttpsPort: tlsPort,
+        outboundHostname: '127.0.0.7',
+        serviceCert: pem,
+      }),
     });
     expect(r.status).toBe(200);
     expect(readFileSync(join(certsDir, 'api.example.com.pem'), 'utf8')).toBe(pem);
     const tls = await https(tlsPort, 'api.example.com', '/v1');
     expect(tls.cn).toBe('api.example.com');
     expect(tls.body).toBe('https-side GET /v1');
-    await eventually(async () => expect((await http(`http://127.0.0.1:${httpPort}/v1`, { headers: { Host: 'api.example.com' } })).body).toBe('plain GET /v1'));
+    await eventually(async () =>
+      expect(
+        (await http(`http://127.0.0.1:${httpPort}/v1`, { headers: { Host: 'api.example.com' } })).body,
+      ).toBe('plain GET /v1'),
+    );
     expect((await api(proxy.apiUrl, 'config?type=json')).body).not.toContain('PRIVATE KEY');
   });
 });

@@ -1,8 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { Agent } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import { eventually, freePorts, startDns, startProxy, type Dns, type StartedProxy } from '@flowproxy/testkit';
 import { api, http, startBackend, type Backend } from './support.js';
+
+// Real processes on a shared 2-core machine: generous per-test budget, assertions use eventually().
+jest.setTimeout(30000);
 
 // Reload behaviour under load and under bad input. ALLOW_RAW_CONFIG lets a test build a service that
 // passes the protocol's validation but not `haproxy -c`.
@@ -14,7 +17,11 @@ let busyPort = 0;
 let busy: Server;
 
 const reloadsOk = async (): Promise<number> =>
-  Number(/^flowproxy_reloads_total\{outcome="ok"\} ([0-9]+)/m.exec((await api(proxy.apiUrl, 'metrics')).body)?.[1] ?? 0);
+  Number(
+    /^flowproxy_reloads_total\{outcome="ok"\} ([0-9]+)/m.exec(
+      (await api(proxy.apiUrl, 'metrics')).body,
+    )?.[1] ?? 0,
+  );
 
 beforeAll(async () => {
   [port, busyPort] = (await freePorts(2)) as [number, number];
@@ -26,7 +33,9 @@ beforeAll(async () => {
   dns = await startDns(records);
   backend = await startBackend('web', '127.0.0.4', port);
   proxy = await startProxy({ env: { RESOLVERS: `nameserver dns ${dns.address}`, ALLOW_RAW_CONFIG: 'true' } });
-  expect((await api(proxy.apiUrl, `reconfigure?serviceName=web&servicePath=/web&port=${port}`)).status).toBe(200);
+  expect((await api(proxy.apiUrl, `reconfigure?serviceName=web&servicePath=/web&port=${port}`)).status).toBe(
+    200,
+  );
   await eventually(async () => expect((await http(`${proxy.httpUrl}/web/`)).status).toBe(200));
 }, 30000);
 
@@ -41,7 +50,9 @@ describe('reloads', () => {
   it('50 concurrent reconfigure calls all land in the final config, in a few coalesced reloads', async () => {
     const before = await reloadsOk();
     const results = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => api(proxy.apiUrl, `reconfigure?serviceName=svc${i}&servicePath=/svc${i}&port=${port}`)),
+      Array.from({ length: 50 }, (_, i) =>
+        api(proxy.apiUrl, `reconfigure?serviceName=svc${i}&servicePath=/svc${i}&port=${port}`),
+      ),
     );
     expect(results.map((r) => r.status)).toEqual(Array(50).fill(200));
     const reloads = (await reloadsOk()) - before;
@@ -53,7 +64,9 @@ describe('reloads', () => {
     for (let i = 0; i < 50; i++) expect(cfg).toContain(`tasks.svc${i}:`);
     // 200 means live: every route answers right away (the task address survived the reloads).
     await eventually(async () => {
-      const codes = await Promise.all([0, 17, 49].map(async (i) => (await http(`${proxy.httpUrl}/svc${i}/x`)).status));
+      const codes = await Promise.all(
+        [0, 17, 49].map(async (i) => (await http(`${proxy.httpUrl}/svc${i}/x`)).status),
+      );
       expect(codes).toEqual([200, 200, 200]);
     });
   }, 30000);
@@ -78,7 +91,10 @@ describe('reloads', () => {
     const loops = [loop(keepAlive), loop(keepAlive), loop(false), loop(false)];
     for (let i = 0; i < 20; i++) {
       // Each call changes the config (a new path for web) and answers after its reload.
-      const r = await api(proxy.apiUrl, `reconfigure?serviceName=web&servicePath=/web,/extra${i}&port=${port}`);
+      const r = await api(
+        proxy.apiUrl,
+        `reconfigure?serviceName=web&servicePath=/web,/extra${i}&port=${port}`,
+      );
       expect(r.status).toBe(200);
     }
     stop = true;
@@ -91,7 +107,10 @@ describe('reloads', () => {
 
   it('an invalid service among 10 valid ones is the only one rejected, with HAProxy`s message mapped to the parameter', async () => {
     const calls = [
-      ...Array.from({ length: 10 }, (_, i) => `reconfigure?serviceName=ok${i}&servicePath=/ok${i}&port=${port}`),
+      ...Array.from(
+        { length: 10 },
+        (_, i) => `reconfigure?serviceName=ok${i}&servicePath=/ok${i}&port=${port}`,
+      ),
       `reconfigure?serviceName=bad&servicePath=/bad&port=${port}&backendExtra=${encodeURIComponent('no-such-keyword 1')}`,
     ];
     const results = await Promise.all(calls.map((c) => api(proxy.apiUrl, c)));
@@ -108,13 +127,17 @@ describe('reloads', () => {
     expect((state.rejected as Record<string, { code: string }>).bad?.code).toBe('HAPROXY_REJECTED');
     expect((await api(proxy.apiUrl, 'config')).body).not.toContain('no-such-keyword');
     await eventually(async () => {
-      const codes = await Promise.all(Array.from({ length: 10 }, async (_, i) => (await http(`${proxy.httpUrl}/ok${i}/`)).status));
+      const codes = await Promise.all(
+        Array.from({ length: 10 }, async (_, i) => (await http(`${proxy.httpUrl}/ok${i}/`)).status),
+      );
       expect(codes).toEqual(Array(10).fill(200));
     });
     const m = (await api(proxy.apiUrl, 'metrics')).body;
     expect(m).toMatch(/^flowproxy_rejected_services [1-9]/m);
     // A later valid version of the same service replaces the rejection.
-    expect((await api(proxy.apiUrl, `reconfigure?serviceName=bad&servicePath=/bad&port=${port}`)).status).toBe(200);
+    expect(
+      (await api(proxy.apiUrl, `reconfigure?serviceName=bad&servicePath=/bad&port=${port}`)).status,
+    ).toBe(200);
     expect((await api(proxy.apiUrl, 'config?type=json')).json.rejected).not.toHaveProperty('bad');
   }, 30000);
 
@@ -122,7 +145,10 @@ describe('reloads', () => {
     const hashBefore = (await api(proxy.apiUrl, 'config?type=json')).json.hash;
     const cfgBefore = (await api(proxy.apiUrl, 'config')).body;
     // The port is taken by another process: only the new worker's bind can find out.
-    const r = await api(proxy.apiUrl, `reconfigure?serviceName=clash&reqMode=tcp&srcPort=${busyPort}&port=${port}`);
+    const r = await api(
+      proxy.apiUrl,
+      `reconfigure?serviceName=clash&reqMode=tcp&srcPort=${busyPort}&port=${port}`,
+    );
     expect(r.status).toBe(500);
     expect(r.json.code).toBe('RELOAD_FAILED');
     const after = await api(proxy.apiUrl, 'config?type=json');
@@ -131,7 +157,14 @@ describe('reloads', () => {
     expect((await api(proxy.apiUrl, 'config')).body).toBe(cfgBefore);
     await eventually(async () => expect((await http(`${proxy.httpUrl}/web/x`)).status).toBe(200));
     // And the pipeline still works afterwards.
-    expect((await api(proxy.apiUrl, `reconfigure?serviceName=after&servicePath=/after&port=${port}&outboundHostname=127.0.0.4`)).status).toBe(200);
+    expect(
+      (
+        await api(
+          proxy.apiUrl,
+          `reconfigure?serviceName=after&servicePath=/after&port=${port}&outboundHostname=127.0.0.4`,
+        )
+      ).status,
+    ).toBe(200);
     expect((await http(`${proxy.httpUrl}/after/`)).status).toBe(200);
   }, 30000);
 });

@@ -1,8 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { alive, eventually, freePorts, startProxy, type StartedProxy } from '@flowproxy/testkit';
 import { api, http, startBackend, type Backend } from './support.js';
+
+// Real processes on a shared 2-core machine: generous per-test budget, assertions use eventually().
+jest.setTimeout(30000);
 
 // The control plane dies and comes back while HAProxy keeps serving: state from CONFIG_DIR,
 // the running HAProxy master adopted (not a second one started).
@@ -24,7 +27,10 @@ afterAll(async () => {
 describe('control-plane restart', () => {
   it('keeps serving while the control plane is down, then adopts HAProxy with the same state', async () => {
     for (const name of ['keep-a', 'keep-b']) {
-      const r = await api(proxy.apiUrl, `reconfigure?serviceName=${name}&servicePath=/${name}&port=${port}&outboundHostname=127.0.0.5&users=u:p`);
+      const r = await api(
+        proxy.apiUrl,
+        `reconfigure?serviceName=${name}&servicePath=/${name}&port=${port}&outboundHostname=127.0.0.5&users=u:p`,
+      );
       expect(r.status).toBe(200);
     }
     const before = (await api(proxy.apiUrl, 'config?type=json')).json;
@@ -35,7 +41,8 @@ describe('control-plane restart', () => {
     await proxy.kill();
     expect(alive(master as number)).toBe(true);
     // Still routing with nobody at the controls.
-    for (let i = 0; i < 5; i++) expect((await http(`${proxy.httpUrl}/keep-a/x`, { auth: 'u:p' })).status).toBe(200);
+    for (let i = 0; i < 5; i++)
+      expect((await http(`${proxy.httpUrl}/keep-a/x`, { auth: 'u:p' })).status).toBe(200);
 
     proxy = await startProxy({ reuse: proxy });
     expect(proxy.haproxyPid()).toBe(master);
@@ -44,7 +51,10 @@ describe('control-plane restart', () => {
     expect(Object.keys(after.json.services as object).sort()).toEqual(['keep-a', 'keep-b']);
     expect(proxy.log()).toMatch(/adopting the running HAProxy master/);
     // Reloads go to the adopted master and the new route is live when the call answers.
-    const r = await api(proxy.apiUrl, `reconfigure?serviceName=keep-c&servicePath=/keep-c&port=${port}&outboundHostname=127.0.0.5`);
+    const r = await api(
+      proxy.apiUrl,
+      `reconfigure?serviceName=keep-c&servicePath=/keep-c&port=${port}&outboundHostname=127.0.0.5`,
+    );
     expect(r.status).toBe(200);
     expect((await http(`${proxy.httpUrl}/keep-c/`)).status).toBe(200);
     expect((await http(`${proxy.httpUrl}/keep-b/`, { auth: 'u:p' })).status).toBe(200);

@@ -1,8 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { eventually, freePorts, startDns, startProxy, type Dns, type StartedProxy } from '@flowproxy/testkit';
 import { api, http, startBackend, startPongServer, type Backend } from './support.js';
+
+// Real processes on a shared 2-core machine: generous per-test budget, assertions use eventually().
+jest.setTimeout(30000);
 
 // Every routing feature through real HAProxy on loopback. Backends are found the Swarm way:
 // `tasks.<service>` records in a private dnsmasq, one backend per 127.0.0.x address.
@@ -31,7 +34,11 @@ async function reconfigure(query: string, expected = 200): Promise<Record<string
 }
 
 /** Which backend answered (and with which path), eventually: DNS needs up to `hold valid` for a new service. */
-async function answers(path: string, backend: string, opts: Parameters<typeof http>[1] = {}): Promise<string> {
+async function answers(
+  path: string,
+  backend: string,
+  opts: Parameters<typeof http>[1] = {},
+): Promise<string> {
   return eventually(
     async () => {
       const r = await http(`${proxy.httpUrl}${path}`, opts);
@@ -41,7 +48,8 @@ async function answers(path: string, backend: string, opts: Parameters<typeof ht
     { timeoutMs: 5000 },
   );
 }
-const status = async (path: string, opts: Parameters<typeof http>[1] = {}): Promise<number> => (await http(`${proxy.httpUrl}${path}`, opts)).status;
+const status = async (path: string, opts: Parameters<typeof http>[1] = {}): Promise<number> =>
+  (await http(`${proxy.httpUrl}${path}`, opts)).status;
 
 beforeAll(async () => {
   [port, tcpPort, srcPort] = (await freePorts(3)) as [number, number, number];
@@ -54,13 +62,40 @@ beforeAll(async () => {
   svc('algo', 'f');
   svc('rewrite', 'g');
   svc('regex', 'h');
-  for (const [s, b] of Object.entries({ idx: 'a', hdrs: 'b', methods: 'c', deny: 'd', excl: 'e', ptype: 'f', shdr: 'g', ua: 'h', uadef: 'a', redir: 'b', sticky: 'c', def: 'd', tmo: 'e', cmp: 'f', chk: 'g', fromdom: 'h', instance: 'a' })) svc(s, b);
+  for (const [s, b] of Object.entries({
+    idx: 'a',
+    hdrs: 'b',
+    methods: 'c',
+    deny: 'd',
+    excl: 'e',
+    ptype: 'f',
+    shdr: 'g',
+    ua: 'h',
+    uadef: 'a',
+    redir: 'b',
+    sticky: 'c',
+    def: 'd',
+    tmo: 'e',
+    cmp: 'f',
+    chk: 'g',
+    fromdom: 'h',
+    instance: 'a',
+  }))
+    svc(s, b);
   records.overlay = [ip('b')];
   records['tasks.redis'] = ['127.0.0.40'];
   pong = await startPongServer('127.0.0.40', tcpPort);
   dns = await startDns(records);
-  proxy = await startProxy({ env: { RESOLVERS: `nameserver dns ${dns.address}`, BIND_PORTS: String(srcPort) } });
-  filtered = await startProxy({ env: { RESOLVERS: `nameserver dns ${dns.address}`, FILTER_PROXY_INSTANCE_NAME: 'true', PROXY_INSTANCE_NAME: 'edge' } });
+  proxy = await startProxy({
+    env: { RESOLVERS: `nameserver dns ${dns.address}`, BIND_PORTS: String(srcPort) },
+  });
+  filtered = await startProxy({
+    env: {
+      RESOLVERS: `nameserver dns ${dns.address}`,
+      FILTER_PROXY_INSTANCE_NAME: 'true',
+      PROXY_INSTANCE_NAME: 'edge',
+    },
+  });
 }, 40000);
 
 afterAll(async () => {
@@ -90,7 +125,9 @@ describe('walkthrough routing', () => {
   it('serviceDomain: list, * wildcard prefix, serviceDomainAlgo', async () => {
     await reconfigure(`serviceName=dom&serviceDomain=one.example.com,two.example.com&port=${port}`);
     await reconfigure(`serviceName=wild&serviceDomain=*.wild.example.com&port=${port}`);
-    await reconfigure(`serviceName=algo&serviceDomain=algo.example.com&serviceDomainAlgo=hdr_dom(host)&servicePath=/algo&port=${port}`);
+    await reconfigure(
+      `serviceName=algo&serviceDomain=algo.example.com&serviceDomainAlgo=hdr_dom(host)&servicePath=/algo&port=${port}`,
+    );
     await answers('/x', 'd', { headers: { Host: 'one.example.com' } });
     await answers('/x', 'd', { headers: { Host: 'two.example.com:8080' } });
     await answers('/x', 'e', { headers: { Host: 'a.b.wild.example.com' } });
@@ -99,9 +136,13 @@ describe('walkthrough routing', () => {
   });
 
   it('reqPathSearchReplace: plain and regex', async () => {
-    await reconfigure(`serviceName=rewrite&servicePath=/something&port=${port}&reqPathSearchReplace=${encodeURIComponent('/something/,/demo/')}`);
+    await reconfigure(
+      `serviceName=rewrite&servicePath=/something&port=${port}&reqPathSearchReplace=${encodeURIComponent('/something/,/demo/')}`,
+    );
     expect(await answers('/something/hello', 'g')).toBe('g GET /demo/hello');
-    await reconfigure(`serviceName=regex&servicePath=/else&port=${port}&reqPathSearchReplace=${encodeURIComponent('/else/.*,/demo/hello')}`);
+    await reconfigure(
+      `serviceName=regex&servicePath=/else&port=${port}&reqPathSearchReplace=${encodeURIComponent('/else/.*,/demo/hello')}`,
+    );
     expect(await answers('/else/totally/different', 'h')).toBe('h GET /demo/hello');
   });
 
@@ -118,7 +159,9 @@ describe('walkthrough routing', () => {
     await reconfigure(`serviceName=redis&reqMode=tcp&srcPort=${redisSrc}&port=${tcpPort}`);
     expect((await api(proxy.apiUrl, 'config')).body).toMatch(new RegExp(`bind \\S*:${redisSrc}`));
     await eventually(async () => {
-      const { stdout } = await run('redis-cli', ['-h', '127.0.0.1', '-p', String(redisSrc), 'PING'], { timeout: 3000 });
+      const { stdout } = await run('redis-cli', ['-h', '127.0.0.1', '-p', String(redisSrc), 'PING'], {
+        timeout: 3000,
+      });
       expect(stdout.trim()).toBe('PONG');
     });
   });
@@ -126,7 +169,9 @@ describe('walkthrough routing', () => {
 
 describe('the rest of the parameter table', () => {
   it('indexed destinations .N with their own paths and ports', async () => {
-    await reconfigure(`serviceName=idx&servicePath.1=/idx-one&port.1=${port}&servicePath.2=/idx-two&port.2=${port}&reqPathSearchReplace.2=${encodeURIComponent('/idx-two,/two')}`);
+    await reconfigure(
+      `serviceName=idx&servicePath.1=/idx-one&port.1=${port}&servicePath.2=/idx-two&port.2=${port}&reqPathSearchReplace.2=${encodeURIComponent('/idx-two,/two')}`,
+    );
     expect(await answers('/idx-one/x', 'a')).toBe('a GET /idx-one/x');
     expect(await answers('/idx-two/x', 'a')).toBe('a GET /two/x');
   });
@@ -173,7 +218,9 @@ describe('the rest of the parameter table', () => {
   });
 
   it('serviceHeader and userAgent restrict a route', async () => {
-    await reconfigure(`serviceName=shdr&servicePath=/hdr-only&serviceHeader=${encodeURIComponent('X-Version:3')}&port=${port}`);
+    await reconfigure(
+      `serviceName=shdr&servicePath=/hdr-only&serviceHeader=${encodeURIComponent('X-Version:3')}&port=${port}`,
+    );
     await answers('/hdr-only/', 'g', { headers: { 'X-Version': '3' } });
     await answers('/hdr-only/', 'c');
     await reconfigure(`serviceName=ua&servicePath=/ua&userAgent=mobile&port=${port}`);
@@ -182,7 +229,9 @@ describe('the rest of the parameter table', () => {
   });
 
   it('httpsOnly and redirectWhenHttpProto redirect to https', async () => {
-    await reconfigure(`serviceName=redir&servicePath=/redir&port=${port}&httpsOnly=true&httpsRedirectCode=308`);
+    await reconfigure(
+      `serviceName=redir&servicePath=/redir&port=${port}&httpsOnly=true&httpsRedirectCode=308`,
+    );
     await eventually(async () => {
       const r = await http(`${proxy.httpUrl}/redir/x`, { headers: { Host: 'shop.example.com' } });
       expect(r.status).toBe(308);
@@ -190,7 +239,9 @@ describe('the rest of the parameter table', () => {
     });
     await reconfigure(`serviceName=redir&servicePath=/redir&port=${port}&redirectWhenHttpProto=true`);
     await eventually(async () => {
-      const r = await http(`${proxy.httpUrl}/redir/x`, { headers: { Host: 'shop.example.com', 'X-Forwarded-Proto': 'http' } });
+      const r = await http(`${proxy.httpUrl}/redir/x`, {
+        headers: { Host: 'shop.example.com', 'X-Forwarded-Proto': 'http' },
+      });
       expect(r.status).toBeGreaterThanOrEqual(301);
       expect(r.status).toBeLessThan(309);
       expect(r.headers.location).toMatch(/^https:\/\/shop\.example\.com/);
@@ -199,7 +250,9 @@ describe('the rest of the parameter table', () => {
   });
 
   it('redirectFromDomain sends the old domain to the first serviceDomain', async () => {
-    await reconfigure(`serviceName=fromdom&serviceDomain=new.example.com&redirectFromDomain=old.example.com&port=${port}`);
+    await reconfigure(
+      `serviceName=fromdom&serviceDomain=new.example.com&redirectFromDomain=old.example.com&port=${port}`,
+    );
     await eventually(async () => {
       const r = await http(`${proxy.httpUrl}/page`, { headers: { Host: 'old.example.com' } });
       expect(r.status).toBe(301);
@@ -215,7 +268,9 @@ describe('the rest of the parameter table', () => {
       expect(r.status).toBe(200);
       expect(String(r.headers['set-cookie'])).toMatch(/^sticky=/);
     });
-    await reconfigure(`serviceName=tmo&servicePath=/tmo&port=${port}&timeoutServer=7&timeoutTunnel=70&connectionMode=http-server-close`);
+    await reconfigure(
+      `serviceName=tmo&servicePath=/tmo&port=${port}&timeoutServer=7&timeoutTunnel=70&connectionMode=http-server-close`,
+    );
     await reconfigure(`serviceName=chk&servicePath=/chk&port=${port}&checkTcp=true`);
     const cfg = (await api(proxy.apiUrl, 'config')).body;
     expect(cfg).toMatch(/timeout server 7s/);
@@ -226,9 +281,13 @@ describe('the rest of the parameter table', () => {
   });
 
   it('compressionAlgo/compressionType compress responses', async () => {
-    await reconfigure(`serviceName=cmp&servicePath=/cmp&port=${port}&compressionAlgo=gzip&compressionType=text/plain`);
+    await reconfigure(
+      `serviceName=cmp&servicePath=/cmp&port=${port}&compressionAlgo=gzip&compressionType=text/plain`,
+    );
     await eventually(async () => {
-      const r = await http(`${proxy.httpUrl}/cmp/${'x'.repeat(300)}`, { headers: { 'Accept-Encoding': 'gzip' } });
+      const r = await http(`${proxy.httpUrl}/cmp/${'x'.repeat(300)}`, {
+        headers: { 'Accept-Encoding': 'gzip' },
+      });
       expect(r.status).toBe(200);
       expect(r.headers['content-encoding']).toBe('gzip');
     });
@@ -254,7 +313,9 @@ describe('discovery', () => {
   it('server-template on tasks.<service>: a new task is used without a reload', async () => {
     await reconfigure(`serviceName=scale&servicePath=/scale&port=${port}`);
     expect(await status('/scale/')).toBe(503); // no record yet: the config is still valid
-    const reloads = (await api(proxy.apiUrl, 'metrics')).body.match(/^flowproxy_reloads_total\{outcome="ok"\} ([0-9]+)/m)?.[1];
+    const reloads = (await api(proxy.apiUrl, 'metrics')).body.match(
+      /^flowproxy_reloads_total\{outcome="ok"\} ([0-9]+)/m,
+    )?.[1];
     records['tasks.scale'] = [ip('a')];
     dns.set(records);
     await answers('/scale/', 'a');
@@ -263,12 +324,17 @@ describe('discovery', () => {
     await eventually(
       async () => {
         const seen = new Set<string>();
-        for (let i = 0; i < 6; i++) seen.add(String((await http(`${proxy.httpUrl}/scale/`)).headers['x-backend']));
+        for (let i = 0; i < 6; i++)
+          seen.add(String((await http(`${proxy.httpUrl}/scale/`)).headers['x-backend']));
         expect([...seen].sort()).toEqual(['a', 'b']);
       },
       { timeoutMs: 6000 },
     );
-    expect((await api(proxy.apiUrl, 'metrics')).body.match(/^flowproxy_reloads_total\{outcome="ok"\} ([0-9]+)/m)?.[1]).toBe(reloads);
+    expect(
+      (await api(proxy.apiUrl, 'metrics')).body.match(
+        /^flowproxy_reloads_total\{outcome="ok"\} ([0-9]+)/m,
+      )?.[1],
+    ).toBe(reloads);
   });
 
   it('discoveryType=Overlay uses the service name, outboundHostname a fixed host', async () => {
@@ -281,14 +347,22 @@ describe('discovery', () => {
 
 describe('proxyInstanceName filtering', () => {
   it('configures only services addressed to this instance, acknowledging the others', async () => {
-    const mine = await api(filtered.apiUrl, `reconfigure?serviceName=instance&servicePath=/mine&port=${port}&proxyInstanceName=edge`);
+    const mine = await api(
+      filtered.apiUrl,
+      `reconfigure?serviceName=instance&servicePath=/mine&port=${port}&proxyInstanceName=edge`,
+    );
     expect(mine.status).toBe(200);
-    const other = await api(filtered.apiUrl, `reconfigure?serviceName=idx&servicePath=/theirs&port=${port}&proxyInstanceName=internal`);
+    const other = await api(
+      filtered.apiUrl,
+      `reconfigure?serviceName=idx&servicePath=/theirs&port=${port}&proxyInstanceName=internal`,
+    );
     expect(other.status).toBe(200);
     expect(String(other.json.Message)).toMatch(/ignored/);
     const services = (await api(filtered.apiUrl, 'config?type=json')).json.services as object;
     expect(Object.keys(services)).toEqual(['instance']);
-    await eventually(async () => expect((await http(`${filtered.httpUrl}/mine/`)).headers['x-backend']).toBe('a'));
+    await eventually(async () =>
+      expect((await http(`${filtered.httpUrl}/mine/`)).headers['x-backend']).toBe('a'),
+    );
     expect((await http(`${filtered.httpUrl}/theirs/`)).status).toBe(503);
   });
 });

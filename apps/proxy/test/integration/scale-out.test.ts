@@ -1,7 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { createServer, type Server } from 'node:http';
 import { eventually, freePorts, sleep, startProxy, type StartedProxy } from '@flowproxy/testkit';
 import { api, http, startBackend, type Backend } from './support.js';
+
+// Real processes on a shared 2-core machine: generous per-test budget, assertions use eventually().
+jest.setTimeout(30000);
 
 // Three real proxies (three HAProxy instances) on loopback and a recording stand-in for the
 // listener's API. Every replica has its own API port, so the peer list is PEERS=host:port,...
@@ -65,7 +68,11 @@ const service = (i: number): Record<string, string> => ({
   distribute: 'true',
 });
 
-const startReplica = (i: number, extra: Record<string, string> = {}, reuse?: StartedProxy): Promise<StartedProxy> =>
+const startReplica = (
+  i: number,
+  extra: Record<string, string> = {},
+  reuse?: StartedProxy,
+): Promise<StartedProxy> =>
   startProxy({
     apiPort: apiPorts[i] as number,
     ...(reuse ? { reuse } : {}),
@@ -79,12 +86,18 @@ const startReplica = (i: number, extra: Record<string, string> = {}, reuse?: Sta
     },
   });
 
-const hashOf = async (p: StartedProxy): Promise<string> => String((await api(p.apiUrl, 'config?type=json')).json.hash);
+const hashOf = async (p: StartedProxy): Promise<string> =>
+  String((await api(p.apiUrl, 'config?type=json')).json.hash);
 const reloads = async (p: StartedProxy): Promise<number> =>
-  Number(/^flowproxy_reloads_total\{outcome="ok"\} ([0-9]+)/m.exec((await api(p.apiUrl, 'metrics')).body)?.[1] ?? 0);
+  Number(
+    /^flowproxy_reloads_total\{outcome="ok"\} ([0-9]+)/m.exec((await api(p.apiUrl, 'metrics')).body)?.[1] ??
+      0,
+  );
 
 beforeAll(async () => {
-  [port, listenerPort, ...apiPorts] = await freePorts(5);
+  const ports = await freePorts(5);
+  [port, listenerPort] = ports as [number, number];
+  apiPorts = ports.slice(2);
   backend = await startBackend('app', '127.0.0.8', port);
   listener = await startListener(listenerPort);
   listener.services = Array.from({ length: 20 }, (_, i) => service(i));
@@ -101,13 +114,22 @@ afterAll(async () => {
 describe('scale-out', () => {
   it('a new replica is ready only once it routes all 20 services, with the same state hash', async () => {
     const [r0, r1] = replicas as [StartedProxy, StartedProxy];
-    await eventually(async () => expect((await api(r0.apiUrl, 'successfulinitreload')).status).toBe(200), { timeoutMs: 10000 });
-    await eventually(async () => expect((await api(r1.apiUrl, 'successfulinitreload')).status).toBe(200), { timeoutMs: 10000 });
+    await eventually(async () => expect((await api(r0.apiUrl, 'successfulinitreload')).status).toBe(200), {
+      timeoutMs: 10000,
+    });
+    await eventually(async () => expect((await api(r1.apiUrl, 'successfulinitreload')).status).toBe(200), {
+      timeoutMs: 10000,
+    });
     const r2 = await startReplica(2);
     replicas[2] = r2;
     // Poll readiness; the moment it says 200, every route must already answer.
-    await eventually(async () => expect((await api(r2.apiUrl, 'successfulinitreload')).status).toBe(200), { timeoutMs: 10000, intervalMs: 10 });
-    const codes = await Promise.all(Array.from({ length: 20 }, async (_, i) => (await http(`${r2.httpUrl}/app${i}/`)).status));
+    await eventually(async () => expect((await api(r2.apiUrl, 'successfulinitreload')).status).toBe(200), {
+      timeoutMs: 10000,
+      intervalMs: 10,
+    });
+    const codes = await Promise.all(
+      Array.from({ length: 20 }, async (_, i) => (await http(`${r2.httpUrl}/app${i}/`)).status),
+    );
     expect(codes).toEqual(Array(20).fill(200));
     const hashes = await Promise.all([r0, r1, r2].map(hashOf));
     expect(new Set(hashes).size).toBe(1);
@@ -123,7 +145,11 @@ describe('scale-out', () => {
     const r = await api(r1.apiUrl, `reconfigure?${q}`);
     expect(r.status).toBe(200);
     expect(r.json.Message).toBe('Distributed to all instances');
-    expect((r.json.replicas as { address: string; ok: boolean }[]).map((x) => x.ok)).toEqual([true, true, true]);
+    expect((r.json.replicas as { address: string; ok: boolean }[]).map((x) => x.ok)).toEqual([
+      true,
+      true,
+      true,
+    ]);
     for (const p of [r0, r1, r2]) expect((await http(`${p.httpUrl}/app20/`)).status).toBe(200);
     const hashes = await Promise.all([r0, r1, r2].map(hashOf));
     expect(new Set(hashes).size).toBe(1);
@@ -143,11 +169,19 @@ describe('scale-out', () => {
     expect(r.status).toBe(500);
     expect(r.json.code).toBe('DISTRIBUTE_FAILED');
     expect(String(r.json.message)).toContain(`127.0.0.1:${apiPorts[2]}`);
-    const outcome = (r.json.replicas as { address: string; ok: boolean }[]).map((x) => `${x.address} ${x.ok}`);
-    expect(outcome).toEqual([`127.0.0.1:${apiPorts[0]} true`, `127.0.0.1:${apiPorts[1]} true`, `127.0.0.1:${apiPorts[2]} false`]);
+    const outcome = (r.json.replicas as { address: string; ok: boolean }[]).map(
+      (x) => `${x.address} ${x.ok}`,
+    );
+    expect(outcome).toEqual([
+      `127.0.0.1:${apiPorts[0]} true`,
+      `127.0.0.1:${apiPorts[1]} true`,
+      `127.0.0.1:${apiPorts[2]} false`,
+    ]);
     const back = await startReplica(2, {}, down);
     replicas[2] = back;
-    await eventually(async () => expect((await api(back.apiUrl, 'successfulinitreload')).status).toBe(200), { timeoutMs: 10000 });
+    await eventually(async () => expect((await api(back.apiUrl, 'successfulinitreload')).status).toBe(200), {
+      timeoutMs: 10000,
+    });
     expect((await http(`${back.httpUrl}/app21/`)).status).toBe(200);
     expect(await hashOf(back)).toBe(await hashOf(r0));
     expect(await hashOf(r1)).toBe(await hashOf(r0));
@@ -187,7 +221,11 @@ describe('listener unreachable at start', () => {
     const [lp, ap] = (await freePorts(2)) as [number, number];
     const p = await startProxy({
       apiPort: ap,
-      env: { LISTENER_ADDRESS: `127.0.0.1:${lp}`, RELOAD_INTERVAL: String(INTERVAL), PEERS: `127.0.0.1:${ap}` },
+      env: {
+        LISTENER_ADDRESS: `127.0.0.1:${lp}`,
+        RELOAD_INTERVAL: String(INTERVAL),
+        PEERS: `127.0.0.1:${ap}`,
+      },
     });
     let late: FakeListener | undefined;
     try {
@@ -199,7 +237,10 @@ describe('listener unreachable at start', () => {
       late = await startListener(lp);
       late.services = [service(1)];
       const appeared = Date.now();
-      await eventually(async () => expect((await api(p.apiUrl, 'successfulinitreload')).status).toBe(200), { timeoutMs: 5000, intervalMs: 20 });
+      await eventually(async () => expect((await api(p.apiUrl, 'successfulinitreload')).status).toBe(200), {
+        timeoutMs: 5000,
+        intervalMs: 20,
+      });
       expect(Date.now() - appeared).toBeLessThan(INTERVAL + 1500);
       expect((await http(`${p.httpUrl}/app1/`)).status).toBe(200);
     } finally {

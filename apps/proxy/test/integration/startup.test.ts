@@ -1,10 +1,13 @@
-import { describe, expect, it } from '@jest/globals';
+import { describe, expect, it, jest } from '@jest/globals';
 import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT, startProxy } from '@flowproxy/testkit';
 import { http } from './support.js';
+
+// Real processes on a shared 2-core machine: generous per-test budget, assertions use eventually().
+jest.setTimeout(30000);
 
 describe('start-up', () => {
   it('a bad env value stops start-up with a message naming the variable', async () => {
@@ -14,14 +17,25 @@ describe('start-up', () => {
         process.execPath,
         [join(REPO_ROOT, 'apps', 'proxy', 'dist', 'main.js')],
         {
-          env: { PATH: process.env.PATH, TIMEOUT_CLIENT: 'soon', DEFAULT_PORTS: '80:tls', CONFIG_DIR: dir, RUNTIME_DIR: dir, SECRETS_DIR: dir, CERTS_DIR: dir },
+          env: {
+            PATH: process.env.PATH,
+            TIMEOUT_CLIENT: 'soon',
+            DEFAULT_PORTS: '80:tls',
+            CONFIG_DIR: dir,
+            RUNTIME_DIR: dir,
+            SECRETS_DIR: dir,
+            CERTS_DIR: dir,
+          },
           timeout: 10000,
         },
         (_err, _stdout, stderr) => resolve({ code: child.exitCode, stderr }),
       );
     });
     expect(result.code).toBe(1);
-    const line = JSON.parse(result.stderr.trim().split('\n').pop() ?? '{}') as { code: string; message: string };
+    const line = JSON.parse(result.stderr.trim().split('\n').pop() ?? '{}') as {
+      code: string;
+      message: string;
+    };
     expect(line.code).toBe('ENV_INVALID');
     expect(line.message).toMatch(/TIMEOUT_CLIENT .*soon/);
     expect(line.message).toMatch(/DEFAULT_PORTS/);

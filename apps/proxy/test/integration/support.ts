@@ -1,4 +1,10 @@
-import { createServer as createHttpServer, request, Agent, type IncomingHttpHeaders, type Server } from 'node:http';
+import {
+  createServer as createHttpServer,
+  request,
+  Agent,
+  type IncomingHttpHeaders,
+  type Server,
+} from 'node:http';
 import { createServer as createTcpServer, type Server as TcpServer } from 'node:net';
 
 export interface HttpResult {
@@ -22,12 +28,22 @@ export function http(url: string, opts: Req = {}): Promise<HttpResult> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = { ...(opts.headers ?? {}) };
     if (opts.auth) headers.Authorization = `Basic ${Buffer.from(opts.auth).toString('base64')}`;
-    const req = request(url, { method: opts.method ?? 'GET', headers, agent: opts.agent ?? false, timeout: opts.timeoutMs ?? 5000 }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
+    const req = request(
+      url,
+      { method: opts.method ?? 'GET', headers, agent: opts.agent ?? false, timeout: opts.timeoutMs ?? 5000 },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
+        res.on('error', reject);
+      },
+    );
     req.on('timeout', () => req.destroy(new Error(`timeout: ${url}`)));
     req.on('error', reject);
     if (opts.body !== undefined) req.write(opts.body);
@@ -123,7 +139,12 @@ export function startPongServer(host: string, port: number): Promise<{ close(): 
 export function metricValue(text: string, name: string, labels?: string): number {
   return text
     .split('\n')
-    .filter((l) => l.startsWith(`${name}${labels ? `{${labels}}` : ''}`) && (labels !== undefined || /^[^{ ]+[{ ]/.test(l)) && l.startsWith(name))
+    .filter(
+      (l) =>
+        l.startsWith(`${name}${labels ? `{${labels}}` : ''}`) &&
+        (labels !== undefined || /^[^{ ]+[{ ]/.test(l)) &&
+        l.startsWith(name),
+    )
     .filter((l) => (labels ? true : l.startsWith(`${name} `) || l.startsWith(`${name}{`)))
     .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
 }

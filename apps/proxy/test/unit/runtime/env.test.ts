@@ -33,7 +33,12 @@ describe('proxy env', () => {
   it('names every bad variable at once', () => {
     let err: unknown;
     try {
-      loadProxyConfig({ ...base, TIMEOUT_CLIENT: 'soon', DEFAULT_PORTS: '80,99999', CONNECTION_MODE: 'tunnel' });
+      loadProxyConfig({
+        ...base,
+        TIMEOUT_CLIENT: 'soon',
+        DEFAULT_PORTS: '80,99999',
+        CONNECTION_MODE: 'tunnel',
+      });
     } catch (e) {
       err = e;
     }
@@ -66,13 +71,23 @@ describe('proxy env', () => {
   });
 
   it('reads stats settings through STATS_*_ENV indirection', () => {
-    const cfg = loadProxyConfig({ ...base, STATS_USER_ENV: 'MY_U', STATS_PASS_ENV: 'MY_P', MY_U: 'u', MY_P: 'p', STATS_USER: 'ignored' });
+    const cfg = loadProxyConfig({
+      ...base,
+      STATS_USER_ENV: 'MY_U',
+      STATS_PASS_ENV: 'MY_P',
+      MY_U: 'u',
+      MY_P: 'p',
+      STATS_USER: 'ignored',
+    });
     expect([cfg.statsUser, cfg.statsPass]).toEqual(['u', 'p']);
   });
 
   it('enables stats in the settings only when both user and password are set', () => {
     expect(toSettings(loadProxyConfig({ ...base, STATS_USER: 'u' }), []).statsUser).toBeUndefined();
-    const s = toSettings(loadProxyConfig({ ...base, STATS_USER: 'u', STATS_PASS: 'p', RESOLVERS: 'parse-resolv-conf' }), ['/c.pem']);
+    const s = toSettings(
+      loadProxyConfig({ ...base, STATS_USER: 'u', STATS_PASS: 'p', RESOLVERS: 'parse-resolv-conf' }),
+      ['/c.pem'],
+    );
     expect([s.statsUser, s.statsPass]).toEqual(['u', 'p']);
     expect(s.resolvers).toEqual([]);
     expect(s.certs).toEqual(['/c.pem']);

@@ -13,7 +13,12 @@ const SHOW_PROC = `#<PID>          <type>          <reloads>       <uptime>     
 
 describe('show proc', () => {
   it('reads the master, its reload counters and the current workers only', () => {
-    expect(parseShowProc(SHOW_PROC)).toEqual({ masterPid: 21447, reloads: 2, failedReloads: 1, workers: [21459] });
+    expect(parseShowProc(SHOW_PROC)).toEqual({
+      masterPid: 21447,
+      reloads: 2,
+      failedReloads: 1,
+      workers: [21459],
+    });
   });
   it('is undefined for anything else', () => {
     expect(parseShowProc('Unknown command\n')).toBeUndefined();
@@ -26,7 +31,9 @@ describe('haproxy -c output', () => {
 [ALERT]    (3405) : config : Error(s) found in configuration file : /run/flowproxy/scratch/check-x/haproxy.cfg
 [ALERT]    (3405) : config : Fatal errors found in configuration.`;
   it('keeps the alert, without pid, scratch path or generic trailers', () => {
-    expect(summarizeCheckOutput(out)).toEqual(["parsing [haproxy.cfg:12] : unknown keyword 'bogus' in 'backend' section"]);
+    expect(summarizeCheckOutput(out)).toEqual([
+      "parsing [haproxy.cfg:12] : unknown keyword 'bogus' in 'backend' section",
+    ]);
   });
   it('finds the config lines HAProxy names', () => {
     expect(linesOf(out)).toEqual([12]);

@@ -5,7 +5,13 @@ import { maskSpec } from '../../../src/api/mask.js';
 import { blameParam } from '../../../src/reload/blame.js';
 import { notConfigured } from '../../../src/reload/pipeline.js';
 import { canonicalJson } from '../../../src/state/hash.js';
-import { applyChange, applyChanges, sameSpec, stateHash, type Change } from '../../../src/state/routing-state.js';
+import {
+  applyChange,
+  applyChanges,
+  sameSpec,
+  stateHash,
+  type Change,
+} from '../../../src/state/routing-state.js';
 import { looksHashed, parseUserLines, resolveUsers, UsersError } from '../../../src/state/users.js';
 import { listenerBase } from '../../../src/sync/listener.js';
 
@@ -31,8 +37,14 @@ describe('routing state', () => {
   });
 
   it('stores no trace of distribute, so forwarded copies hash alike', () => {
-    const a = applyChange(new Map(), { kind: 'upsert', spec: spec('serviceName=a&servicePath=/a&port=1&distribute=true') });
-    const b = applyChange(new Map(), { kind: 'upsert', spec: spec('serviceName=a&servicePath=/a&port=1&distribute=false') });
+    const a = applyChange(new Map(), {
+      kind: 'upsert',
+      spec: spec('serviceName=a&servicePath=/a&port=1&distribute=true'),
+    });
+    const b = applyChange(new Map(), {
+      kind: 'upsert',
+      spec: spec('serviceName=a&servicePath=/a&port=1&distribute=false'),
+    });
     expect(stateHash(a)).toBe(stateHash(b));
     expect(sameSpec(a.get('a'), spec('serviceName=a&servicePath=/a&port=1&distribute=true'))).toBe(true);
   });
@@ -40,14 +52,21 @@ describe('routing state', () => {
   it('hashes the same services to the same value whatever the order of changes', () => {
     fc.assert(
       fc.property(fc.shuffledSubarray(['a', 'b', 'c', 'd', 'e'], { minLength: 1 }), (names) => {
-        const changes: Change[] = names.map((n) => ({ kind: 'upsert', spec: spec(`serviceName=${n}&servicePath=/${n}&port=1`) }));
+        const changes: Change[] = names.map((n) => ({
+          kind: 'upsert',
+          spec: spec(`serviceName=${n}&servicePath=/${n}&port=1`),
+        }));
         const forward = applyChanges(new Map(), changes);
         const backward = applyChanges(new Map(), [...changes].reverse());
         expect(stateHash(forward)).toBe(stateHash(backward));
       }),
       { numRuns: 30 },
     );
-    expect(stateHash(new Map())).not.toBe(stateHash(applyChanges(new Map(), [{ kind: 'upsert', spec: spec('serviceName=a&servicePath=/a&port=1') }])));
+    expect(stateHash(new Map())).not.toBe(
+      stateHash(
+        applyChanges(new Map(), [{ kind: 'upsert', spec: spec('serviceName=a&servicePath=/a&port=1') }]),
+      ),
+    );
   });
 
   it('canonical JSON sorts keys and drops undefined', () => {
@@ -65,7 +84,9 @@ describe('users', () => {
       { user: 'g', password: 'gp' },
       { user: 'x', password: '1' },
     ]);
-    expect(() => resolveUsers(spec('serviceName=a&servicePath=/a&port=1&users=nobody'), opts)).toThrow(UsersError);
+    expect(() => resolveUsers(spec('serviceName=a&servicePath=/a&port=1&users=nobody'), opts)).toThrow(
+      UsersError,
+    );
   });
   it('names usersSecret when the secret is not mounted', () => {
     try {
@@ -78,8 +99,12 @@ describe('users', () => {
   });
   it('reads secret lines and commas; spots crypt hashes', () => {
     expect(parseUserLines('a:1\nb:2,c:3\n')).toHaveLength(3);
-    expect(looksHashed({ users: [{ user: 'a', password: '$6$salt$hash' }], usersPassEncrypted: true })).toBe(true);
-    expect(looksHashed({ users: [{ user: 'a', password: '$6$salt$hash' }], usersPassEncrypted: false })).toBe(false);
+    expect(looksHashed({ users: [{ user: 'a', password: '$6$salt$hash' }], usersPassEncrypted: true })).toBe(
+      true,
+    );
+    expect(looksHashed({ users: [{ user: 'a', password: '$6$salt$hash' }], usersPassEncrypted: false })).toBe(
+      false,
+    );
   });
 });
 
@@ -87,14 +112,21 @@ describe('rejections', () => {
   it('blames backendExtra for a line it wrote, else the parameter whose value is on the line', () => {
     const s = spec('serviceName=a&servicePath=/weird&port=1&backendExtra=no-such-keyword%201');
     expect(blameParam(s, '  no-such-keyword 1')).toBe('backendExtra');
-    expect(blameParam(spec('serviceName=a&servicePath=/weird&port=1'), '  acl url_a1_0 path_beg /weird')).toBe('servicePath');
+    expect(
+      blameParam(spec('serviceName=a&servicePath=/weird&port=1'), '  acl url_a1_0 path_beg /weird'),
+    ).toBe('servicePath');
     expect(blameParam(spec('serviceName=a&servicePath=/weird&port=1'), undefined)).toBe('serviceName');
   });
   it('reads the renderer`s "not configured" warnings by service', () => {
-    expect(notConfigured(['service a is not configured: x clash (set a distinct aclName)', 'other warning'])).toEqual(new Map([['a', 'x clash (set a distinct aclName)']]));
+    expect(
+      notConfigured(['service a is not configured: x clash (set a distinct aclName)', 'other warning']),
+    ).toEqual(new Map([['a', 'x clash (set a distinct aclName)']]));
   });
   it('masks passwords and certificates in the JSON state', () => {
-    const m = maskSpec({ ...spec('serviceName=a&servicePath=/a&port=1&users=u:secret,v'), serviceCert: 'PEM' });
+    const m = maskSpec({
+      ...spec('serviceName=a&servicePath=/a&port=1&users=u:secret,v'),
+      serviceCert: 'PEM',
+    });
     expect(m.users).toEqual([{ user: 'u', password: '***' }, { user: 'v' }]);
     expect(m.serviceCert).toBe('***');
   });
