@@ -116,7 +116,7 @@ up() {
   fi
 
   step "waiting for $URL (up to ${WAIT_SECONDS}s)" \
-    "look at: docker service ps ${STACK}_proxy --no-trunc; docker service logs ${STACK}_proxy; docker service logs ${STACK}_swarm-listener"
+    "look at: docker service ps ${STACK}_proxy --no-trunc; docker service logs ${STACK}_proxy; docker service logs ${STACK}_swarm-listener (running npm run demo again keeps waiting; it changes nothing that is already in place)"
   local deadline=$((SECONDS + WAIT_SECONDS)) last=""
   until [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$URL" || true) == 200 ]]; do
     if ((SECONDS >= deadline)); then

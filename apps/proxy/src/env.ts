@@ -1,6 +1,7 @@
 import { DOMAIN_ALGOS, type UserEntry } from '@flowproxy/protocol';
 import { bool, EnvError, int, list, loadEnv, oneOf, readSecret, str, type EnvVar } from '@flowproxy/runtime';
 import type { BindSpec, ProxySettings } from './config/settings.js';
+import { IGNORED_UPSTREAM_ENV, servicesFromEnv } from './state/env-services.js';
 
 // The only module of the proxy that reads process.env (see docs/ARCHITECTURE.md).
 
@@ -87,7 +88,7 @@ export const PROXY_ENV = {
     name: 'LISTENER_ADDRESS',
     parse: str,
     default: '',
-    doc: 'Swarm listener host name (contacted as `http://<host>:8080`) or full URL; when set, the proxy fetches `get-services` at start and reports ready only after applying them',
+    doc: 'Swarm listener host name (contacted as `http://<host>:8080`) or full URL, or a comma list of them (the first that answers is used); when set, the proxy fetches `get-services` at start, reports ready only after applying them, and resyncs every RELOAD_INTERVAL',
   }),
   serviceName: v({
     name: 'SERVICE_NAME',
@@ -478,4 +479,20 @@ export function toSettings(cfg: ProxyConfig, certs: readonly string[]): ProxySet
     certs,
     hardStopAfterSeconds: cfg.hardStopAfter,
   };
+}
+
+/** Services defined by `DFP_SERVICE_*` variables (applied at start, kept by the listener resync). */
+export function envServices(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Record<string, string>[] {
+  return servicesFromEnv(env);
+}
+
+/** Upstream variables that are set but not read here, with the reason (logged at start). */
+export function ignoredEnv(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): { name: string; reason: string }[] {
+  return Object.entries(IGNORED_UPSTREAM_ENV)
+    .filter(([name]) => env[name] !== undefined && env[name] !== '')
+    .map(([name, reason]) => ({ name, reason }));
 }

@@ -5,7 +5,7 @@ import { createApp } from './api/app.js';
 import { renderConfig } from './config/render.js';
 import { ProxyControl } from './control/control.js';
 import { dnsPeers, staticPeers } from './distribute/peers.js';
-import { loadProxyConfig, type ProxyConfig } from './env.js';
+import { envServices, ignoredEnv, loadProxyConfig, type ProxyConfig } from './env.js';
 import { checkConfig } from './haproxy/check.js';
 import { HaproxyMaster } from './haproxy/master.js';
 import { createMetrics } from './metrics.js';
@@ -95,8 +95,29 @@ logger.info('state loaded', {
   version: pipeline.version,
 });
 
-const base = cfg.listenerAddress ? listenerBase(cfg.listenerAddress.split(',')[0] ?? '') : undefined;
-let ready = base === undefined;
+for (const { name, reason } of ignoredEnv()) {
+  logger.warn(`${name} is set but not used: ${reason}`, { event: 'env.ignored', variable: name });
+}
+// Services defined by DFP_SERVICE_* variables, as upstream; the listener resync keeps them.
+const pinned = new Set<string>();
+for (const input of envServices()) {
+  const reply = await control.reconfigure(input);
+  if (reply.status === 200) pinned.add(String(input.serviceName));
+  else
+    logger.error('env-defined service rejected', {
+      event: 'env.service',
+      serviceName: input.serviceName,
+      status: reply.status,
+      message: reply.body.message,
+    });
+}
+
+const bases = cfg.listenerAddress
+  .split(',')
+  .map((a) => a.trim())
+  .filter((a) => a.length > 0)
+  .map(listenerBase);
+let ready = bases.length === 0;
 metrics.ready.set(ready ? 1 : 0);
 const app = createApp({
   control,
@@ -106,32 +127,39 @@ const app = createApp({
   ready: () => ready,
   peers: cfg.peers.length > 0 ? staticPeers(cfg.peers) : dnsPeers(cfg.serviceName, cfg.apiPort),
   distributeTimeoutMs: cfg.distributeTimeoutMs,
-  ...(base ? { notifyListener: () => notifyServices(base, 5000) } : {}),
+  ...(bases.length > 0
+    ? {
+        notifyListener: async () => {
+          await Promise.all(bases.map((b) => notifyServices(b, 5000)));
+        },
+      }
+    : {}),
   listCerts: certs,
   secretsDir: cfg.secretsDir,
 });
 const server = app.listen(cfg.apiPort, () =>
   logger.info('API listening', { event: 'api.listen', port: cfg.apiPort }),
 );
-server.keepAliveTimeout = 65000;
+server.keepAliveTimeout = 5000;
 
-const sync = base
-  ? new ListenerSync({
-      base,
-      intervalMs: cfg.reloadInterval,
-      repeat: cfg.repeatReload,
-      apply: (inputs) => control.replaceAll(inputs),
-      logger,
-      onReady: () => {
-        ready = true;
-        metrics.ready.set(1);
-        logger.info('initial state from the listener applied: ready', {
-          event: 'ready',
-          services: pipeline.services.size,
-        });
-      },
-    })
-  : undefined;
+const sync =
+  bases.length > 0
+    ? new ListenerSync({
+        bases,
+        intervalMs: cfg.reloadInterval,
+        repeat: cfg.repeatReload,
+        apply: (inputs) => control.replaceAll(inputs, pinned),
+        logger,
+        onReady: () => {
+          ready = true;
+          metrics.ready.set(1);
+          logger.info('initial state from the listener applied: ready', {
+            event: 'ready',
+            services: pipeline.services.size,
+          });
+        },
+      })
+    : undefined;
 sync?.start();
 
 let stopping = false;

@@ -279,10 +279,12 @@ export class ProxyControl {
 
   /**
    * Makes the state equal to `inputs` (the listener's get-services): new and changed services are
-   * applied, services it no longer has removed, all in one batch; invalid ones are rejected alone.
+   * applied, services it no longer has removed (except `pinned` ones: env-defined services), all
+   * in one batch; invalid ones are rejected alone.
    */
   async replaceAll(
     inputs: readonly ParamInput[],
+    pinned: ReadonlySet<string> = new Set(),
   ): Promise<{ applied: number; removed: number; rejected: string[] }> {
     const changes: Change[] = [];
     const wanted = new Set<string>();
@@ -312,7 +314,7 @@ export class ProxyControl {
     }
     let removed = 0;
     for (const name of this.pipeline.services.keys()) {
-      if (!wanted.has(name)) {
+      if (!wanted.has(name) && !pinned.has(name)) {
         changes.push({ kind: 'remove', serviceName: name });
         removed += 1;
       }

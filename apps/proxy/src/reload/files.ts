@@ -38,3 +38,13 @@ export function readIfExists(file: string): string | undefined {
     return undefined;
   }
 }
+
+/**
+ * The same render pointing at another directory: every `<from>/<file>` reference of haproxy.cfg to
+ * one of its own files becomes `<to>/<file>` (validation in a scratch directory without re-rendering).
+ */
+export function relocate(rendered: RenderedConfig, from: string, to: string): RenderedConfig {
+  let cfg = rendered.haproxyCfg;
+  for (const name of Object.keys(rendered.files)) cfg = cfg.split(`${from}/${name}`).join(`${to}/${name}`);
+  return { ...rendered, haproxyCfg: cfg };
+}

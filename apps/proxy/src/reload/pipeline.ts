@@ -8,7 +8,7 @@ import { linesOf, summarizeCheckOutput } from '../haproxy/check.js';
 import type { Metrics } from '../metrics.js';
 import { applyChanges, stateHash, type Change, type Services } from '../state/routing-state.js';
 import { blameParam } from './blame.js';
-import { CFG_NAME, readIfExists, sameRendered, writeAtomic, writeRendered } from './files.js';
+import { CFG_NAME, readIfExists, relocate, sameRendered, writeAtomic, writeRendered } from './files.js';
 
 /** Where a render places its files: the live config directory, or a scratch directory for `haproxy -c`. */
 export interface Placement {
@@ -214,19 +214,21 @@ export class ReloadPipeline {
       this.committed,
       batch.map((p) => p.change),
     );
-    if (allCerts.length === 0 && !force) {
-      const same =
-        batch.length === all.length
+    // The render of the batch as it would go live; reused for validation and writing (a render of
+    // 1,000 services costs tens of ms and its garbage is what the control plane's memory is made of).
+    const candidate =
+      allCerts.length > 0
+        ? undefined
+        : batch.length === all.length
           ? first
           : this.deps.render(whole, { configDir: this.deps.configDir, certs: this.deps.listCerts() });
-      if (sameRendered(this.running, same)) {
-        this.clearRejections(batch);
-        this.commit(whole);
-        for (const p of batch) p.resolve(this.ok(false));
-        return;
-      }
+    if (candidate && !force && sameRendered(this.running, candidate)) {
+      this.clearRejections(batch);
+      this.commit(whole);
+      for (const p of batch) p.resolve(this.ok(false));
+      return;
     }
-    const sel = await this.select(this.committed, batch, false);
+    const sel = await this.select(this.committed, batch, false, candidate);
     for (const r of sel.rejected) r.p.resolve(this.rejectionOf(r.p.change, r.output, r.cfg));
     if (sel.accepted.length === 0) return;
 
@@ -237,10 +239,10 @@ export class ReloadPipeline {
     }));
     mkdirSync(this.deps.certsDir, { recursive: true });
     for (const c of certs) writeAtomic(join(this.deps.certsDir, c.name), c.pem);
-    const rendered = this.deps.render(sel.services, {
-      configDir: this.deps.configDir,
-      certs: this.deps.listCerts(),
-    });
+    const rendered =
+      candidate && sel.accepted.length === batch.length
+        ? candidate
+        : this.deps.render(sel.services, { configDir: this.deps.configDir, certs: this.deps.listCerts() });
     if (sameRendered(this.running, rendered) && !force) {
       this.clearRejections(sel.accepted);
       this.commit(sel.services);
@@ -261,15 +263,13 @@ export class ReloadPipeline {
       }
       if (previous) {
         writeRendered(this.deps.configDir, previous, rendered);
-        await this.deps
-          .reload()
-          .catch((err: Error) =>
-            this.deps.logger.error('reload of the restored configuration failed', {
-              event: 'reload',
-              outcome: 'failed',
-              error: err.message,
-            }),
-          );
+        await this.deps.reload().catch((err: Error) =>
+          this.deps.logger.error('reload of the restored configuration failed', {
+            event: 'reload',
+            outcome: 'failed',
+            error: err.message,
+          }),
+        );
       }
       for (const p of sel.accepted)
         p.resolve({ ok: false, status: 500, code: 'RELOAD_FAILED', message, errors: [] });
@@ -362,13 +362,18 @@ export class ReloadPipeline {
   }
 
   /** Validates base + changes; on failure bisects so that only the changes that break it are dropped. */
-  private async select(base: Services, changes: Pending[], startup: boolean): Promise<Selection> {
+  private async select(
+    base: Services,
+    changes: Pending[],
+    startup: boolean,
+    prerendered?: RenderedConfig,
+  ): Promise<Selection> {
     if (changes.length === 0) return { services: base, accepted: [], rejected: [] };
     const services = applyChanges(
       base,
       changes.map((p) => p.change),
     );
-    const res = await this.validate(services, changes.map((p) => p.change).filter(isCert));
+    const res = await this.validate(services, changes.map((p) => p.change).filter(isCert), prerendered);
     if (res.check.ok) return { services, accepted: changes, rejected: [] };
     if (changes.length === 1) {
       const only = changes[0] as Pending;
@@ -398,6 +403,7 @@ export class ReloadPipeline {
   private async validate(
     services: Services,
     certs: readonly CertChange[],
+    prerendered?: RenderedConfig,
   ): Promise<{ check: CheckResult; cfg: string }> {
     mkdirSync(this.deps.scratchDir, { recursive: true });
     const dir = mkdtempSync(join(this.deps.scratchDir, 'check-'));
@@ -411,7 +417,10 @@ export class ReloadPipeline {
         writeFileSync(file, c.pem);
         certPaths.push(file);
       }
-      const rendered = this.deps.render(services, { configDir: dir, certs: certPaths });
+      const rendered =
+        prerendered && certs.length === 0
+          ? relocate(prerendered, this.deps.configDir, dir)
+          : this.deps.render(services, { configDir: dir, certs: certPaths });
       writeRendered(dir, rendered);
       const check = await this.deps.check(join(dir, CFG_NAME));
       this.deps.metrics.validations.inc({ outcome: check.ok ? 'ok' : 'invalid' });

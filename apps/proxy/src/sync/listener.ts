@@ -30,7 +30,8 @@ export async function notifyServices(base: string, timeoutMs: number): Promise<v
 }
 
 export interface SyncOptions {
-  readonly base: string;
+  /** Listener base URLs (LISTENER_ADDRESS may list several); the first that answers is used. */
+  readonly bases: readonly string[];
   readonly intervalMs: number;
   /** Keep resyncing after the first success (REPEAT_RELOAD). */
   readonly repeat: boolean;
@@ -59,11 +60,23 @@ export class ListenerSync {
     if (this.timer) clearTimeout(this.timer);
   }
 
+  private async fetchAny(): Promise<ParamInput[]> {
+    let last: unknown;
+    for (const base of this.opts.bases) {
+      try {
+        return await fetchServices(base, Math.max(1000, this.opts.intervalMs));
+      } catch (e) {
+        last = e;
+      }
+    }
+    throw last instanceof Error ? last : new Error('no listener address');
+  }
+
   private async tick(): Promise<void> {
     const { logger } = this.opts;
     const t0 = Date.now();
     try {
-      const inputs = await fetchServices(this.opts.base, Math.max(1000, this.opts.intervalMs));
+      const inputs = await this.fetchAny();
       const r = await this.opts.apply(inputs);
       const level = !this.ready || r.applied + r.removed > 0 ? 'info' : 'debug';
       logger.log(level, 'synced from the listener', {
@@ -81,7 +94,7 @@ export class ListenerSync {
       logger.warn('could not sync from the listener', {
         event: 'sync',
         outcome: 'failed',
-        listener: this.opts.base,
+        listener: this.opts.bases.join(','),
         error: (e as Error).message,
       });
     }

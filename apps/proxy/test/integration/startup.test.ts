@@ -3,8 +3,8 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT, startProxy } from '@flowproxy/testkit';
-import { http } from './support.js';
+import { freePorts, REPO_ROOT, startProxy } from '@flowproxy/testkit';
+import { http, startBackend } from './support.js';
 
 // Real processes on a shared 2-core machine: generous per-test budget, assertions use eventually().
 jest.setTimeout(30000);
@@ -48,6 +48,32 @@ describe('start-up', () => {
       expect(p.haproxyPid()).toBeGreaterThan(1);
     } finally {
       await p.stop();
+    }
+  });
+
+  it('applies services defined by DFP_SERVICE_* at start and warns about upstream variables it does not use', async () => {
+    const [port] = (await freePorts(1)) as [number];
+    const backend = await startBackend('env', '127.0.0.9', port);
+    const p = await startProxy({
+      env: {
+        DFP_SERVICE_SERVICE_NAME: 'envsvc',
+        DFP_SERVICE_SERVICE_PATH: '/env',
+        DFP_SERVICE_PORT: String(port),
+        DFP_SERVICE_OUTBOUND_HOSTNAME: '127.0.0.9',
+        DFP_SERVICE_1_SERVICE_NAME: 'envsvc1',
+        DFP_SERVICE_1_SERVICE_PATH_1: '/env1',
+        DFP_SERVICE_1_PORT_1: String(port),
+        DFP_SERVICE_1_OUTBOUND_HOSTNAME_1: '127.0.0.9',
+        CHECK_RESOLVERS: 'true',
+      },
+    });
+    try {
+      expect((await http(`${p.httpUrl}/env/x`)).body).toBe('env GET /env/x');
+      expect((await http(`${p.httpUrl}/env1/x`)).body).toBe('env GET /env1/x');
+      expect(p.log()).toMatch(/CHECK_RESOLVERS is set but not used/);
+    } finally {
+      await p.stop();
+      await backend.close();
     }
   });
 });
