@@ -20,21 +20,35 @@ export default tseslint.config(
     files: ['apps/*/src/**/*.ts', 'packages/protocol/src/**/*.ts', 'packages/runtime/src/**/*.ts'],
     ignores: ['apps/*/src/env.ts'],
     rules: {
-      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Only env.ts reads process.env.' }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'Only env.ts reads process.env.' },
+      ],
     },
   },
   {
     files: ['apps/**/src/**/*.ts'],
     ignores: ['apps/swarm-listener/src/docker/swarm-api.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'dockerode', message: 'Only docker/swarm-api.ts imports dockerode.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'dockerode', message: 'Only docker/swarm-api.ts imports dockerode.' }] },
+      ],
     },
   },
   {
     files: ['apps/proxy/src/**/*.ts'],
     ignores: ['apps/proxy/src/haproxy/**'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'node:child_process', message: 'Only the haproxy module spawns processes.' }, { name: 'child_process', message: 'Only the haproxy module spawns processes.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'node:child_process', message: 'Only the haproxy module spawns processes.' },
+            { name: 'child_process', message: 'Only the haproxy module spawns processes.' },
+          ],
+        },
+      ],
     },
   },
 );

@@ -18,7 +18,10 @@ export default {
     {
       ...common,
       displayName: 'integration',
-      testMatch: ['<rootDir>/apps/*/test/integration/**/*.test.ts', '<rootDir>/test/integration/**/*.test.ts'],
+      testMatch: [
+        '<rootDir>/apps/*/test/integration/**/*.test.ts',
+        '<rootDir>/test/integration/**/*.test.ts',
+      ],
     },
     {
       ...common,

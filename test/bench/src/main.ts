@@ -27,7 +27,8 @@ function dockerAnswers(): boolean {
 
 async function main(): Promise<void> {
   const started = performance.now();
-  const log = (s: string): void => console.log(`[bench ${((performance.now() - started) / 1000).toFixed(0)}s] ${s}`);
+  const log = (s: string): void =>
+    console.log(`[bench ${((performance.now() - started) / 1000).toFixed(0)}s] ${s}`);
   const backend = await startBackend();
   const dns = await startBenchDns();
   const proxies: StartedProxy[] = [];
@@ -58,7 +59,11 @@ async function main(): Promise<void> {
     log('6. one change at 1,000 services');
     sections.push(await oneChange(p1000, registerSeconds, backend.port, { rounds: q(3, 5) }));
     log('7. memory');
-    const listener = dockerAnswers() ? await listenerMemory({ services: q(20, 1000), image: 'flowproxy/base:bookworm' }).catch((e: Error) => (log(`listener memory skipped: ${e.message}`), undefined)) : undefined;
+    const listener = dockerAnswers()
+      ? await listenerMemory({ services: q(20, 1000), image: 'flowproxy/base:bookworm' }).catch(
+          (e: Error) => (log(`listener memory skipped: ${e.message}`), undefined),
+        )
+      : undefined;
     sections.push(memory(p1, p1000, listener));
   } finally {
     for (const p of proxies) await p.stop().catch(() => undefined);
@@ -74,7 +79,10 @@ async function main(): Promise<void> {
     durationSeconds: (performance.now() - started) / 1000,
   };
   const files = writeResults(join(REPO_ROOT, 'bench', 'results'), results);
-  for (const s of sections) for (const f of s.figures) if (f.pass !== undefined) log(`${f.pass ? 'PASS' : 'MISS'} ${s.title} / ${f.name}: ${f.value} (target ${f.target})`);
+  for (const s of sections)
+    for (const f of s.figures)
+      if (f.pass !== undefined)
+        log(`${f.pass ? 'PASS' : 'MISS'} ${s.title} / ${f.name}: ${f.value} (target ${f.target})`);
   log(`wrote ${files.json} and ${files.md}`);
 }
 

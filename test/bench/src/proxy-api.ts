@@ -24,7 +24,8 @@ export async function metric(apiUrl: string, name: string, filter = ''): Promise
   const text = await (await fetch(`${apiUrl}/metrics`)).text();
   let sum = 0;
   for (const line of text.split('\n')) {
-    if (line.startsWith(name) && line.includes(filter) && /^[a-z_]+(\{[^}]*\})? /.test(line)) sum += Number(line.split(' ').pop());
+    if (line.startsWith(name) && line.includes(filter) && /^[a-z_]+(\{[^}]*\})? /.test(line))
+      sum += Number(line.split(' ').pop());
   }
   return sum;
 }
@@ -43,7 +44,10 @@ export function get(url: string, host?: string): Promise<number> {
 }
 
 /** Polls a URL every `intervalMs` until it answers 200; returns the ms it took, or NaN on timeout. */
-export async function until200(url: string, opts: { timeoutMs?: number; intervalMs?: number; host?: string } = {}): Promise<number> {
+export async function until200(
+  url: string,
+  opts: { timeoutMs?: number; intervalMs?: number; host?: string } = {},
+): Promise<number> {
   const start = performance.now();
   const deadline = start + (opts.timeoutMs ?? 10000);
   while (performance.now() < deadline) {

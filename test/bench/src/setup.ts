@@ -1,4 +1,12 @@
-import { fastBackendConfig, freePort, startDns, startHaproxy, startProxy, type Dns, type StartedProxy } from '@flowproxy/testkit';
+import {
+  fastBackendConfig,
+  freePort,
+  startDns,
+  startHaproxy,
+  startProxy,
+  type Dns,
+  type StartedProxy,
+} from '@flowproxy/testkit';
 
 export interface Backend {
   readonly port: number;

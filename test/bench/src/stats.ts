@@ -9,8 +9,12 @@ export interface Dist {
 
 export function dist(values: readonly number[]): Dist {
   const s = [...values].sort((a, b) => a - b);
-  const at = (q: number): number => s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))] ?? NaN;
-  const mid = s.length % 2 === 1 ? (s[(s.length - 1) / 2] ?? NaN) : ((s[s.length / 2 - 1] ?? NaN) + (s[s.length / 2] ?? NaN)) / 2;
+  const at = (q: number): number =>
+    s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))] ?? NaN;
+  const mid =
+    s.length % 2 === 1
+      ? (s[(s.length - 1) / 2] ?? NaN)
+      : ((s[s.length / 2 - 1] ?? NaN) + (s[s.length / 2] ?? NaN)) / 2;
   return { median: mid, min: s[0] ?? NaN, max: s[s.length - 1] ?? NaN, p95: at(0.95), n: s.length };
 }
 

@@ -2,7 +2,10 @@ import { spawn } from 'node:child_process';
 import { parseWrk, type WrkResult } from './wrk.js';
 
 /** wrk running until stopped (SIGINT makes wrk print its totals), for load during a sequence of changes. */
-export function wrkUntilStopped(url: string, opts: { connections: number; headers?: string[] }): { stop(): Promise<WrkResult> } {
+export function wrkUntilStopped(
+  url: string,
+  opts: { connections: number; headers?: string[] },
+): { stop(): Promise<WrkResult> } {
   const args = ['--latency', `-t${Math.min(2, opts.connections)}`, `-c${opts.connections}`, '-d3600s'];
   for (const h of opts.headers ?? []) args.push('-H', h);
   args.push(url);

@@ -13,7 +13,8 @@ export interface WrkResult {
   readonly non2xx: number;
 }
 
-const toMs = (v: string, unit: string): number => Number(v) * (unit === 'us' ? 0.001 : unit === 's' ? 1000 : 1);
+const toMs = (v: string, unit: string): number =>
+  Number(v) * (unit === 'us' ? 0.001 : unit === 's' ? 1000 : 1);
 
 /** Parses `wrk --latency` output. */
 export function parseWrk(out: string): WrkResult {
@@ -38,7 +39,10 @@ export function parseWrk(out: string): WrkResult {
  * wrk from Debian: a C load generator that saturates HAProxy on loopback with little CPU of its
  * own, where a Node generator (autocannon) would be the bottleneck on a 2-core machine.
  */
-export async function wrk(url: string, opts: { connections: number; seconds: number; threads?: number; headers?: string[] }): Promise<WrkResult> {
+export async function wrk(
+  url: string,
+  opts: { connections: number; seconds: number; threads?: number; headers?: string[] },
+): Promise<WrkResult> {
   const threads = Math.min(opts.threads ?? 2, opts.connections);
   const args = ['--latency', `-t${threads}`, `-c${opts.connections}`, `-d${opts.seconds}s`];
   for (const h of opts.headers ?? []) args.push('-H', h);

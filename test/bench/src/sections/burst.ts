@@ -4,7 +4,11 @@ import { metric, reconfigure, remove, until200 } from '../proxy-api.js';
 import { dist, fmtDist } from '../stats.js';
 
 /** 5. Burst: 100 services notified at once -> time until all are routable, and HAProxy reloads spent. */
-export async function burst(proxy: StartedProxy, backendPort: number, o: { services: number; rounds: number }): Promise<Section> {
+export async function burst(
+  proxy: StartedProxy,
+  backendPort: number,
+  o: { services: number; rounds: number },
+): Promise<Section> {
   const times: number[] = [];
   const reloads: number[] = [];
   for (let r = 0; r < o.rounds; r++) {
@@ -12,10 +16,21 @@ export async function burst(proxy: StartedProxy, backendPort: number, o: { servi
     const before = await metric(proxy.apiUrl, 'flowproxy_reloads_total');
     const t0 = performance.now();
     const statuses = await Promise.all(
-      names.map((n) => reconfigure(proxy.apiUrl, { serviceName: n, servicePath: `/${n}`, port: String(backendPort), outboundHostname: '127.0.0.1', replicas: '1' })),
+      names.map((n) =>
+        reconfigure(proxy.apiUrl, {
+          serviceName: n,
+          servicePath: `/${n}`,
+          port: String(backendPort),
+          outboundHostname: '127.0.0.1',
+          replicas: '1',
+        }),
+      ),
     );
-    if (statuses.some((s) => s !== 200)) throw new Error(`burst: statuses ${[...new Set(statuses)].join(',')}`);
-    const waits = await Promise.all(names.map((n) => until200(`${proxy.httpUrl}/${n}/x`, { timeoutMs: 30000, intervalMs: 20 })));
+    if (statuses.some((s) => s !== 200))
+      throw new Error(`burst: statuses ${[...new Set(statuses)].join(',')}`);
+    const waits = await Promise.all(
+      names.map((n) => until200(`${proxy.httpUrl}/${n}/x`, { timeoutMs: 30000, intervalMs: 20 })),
+    );
     if (waits.some((w) => Number.isNaN(w))) throw new Error('burst: a route never answered');
     times.push((performance.now() - t0) / 1000);
     reloads.push((await metric(proxy.apiUrl, 'flowproxy_reloads_total')) - before);
@@ -28,8 +43,20 @@ export async function burst(proxy: StartedProxy, backendPort: number, o: { servi
     title: '5. Notification burst',
     method: `${o.services} reconfigure requests sent at once, ${o.rounds} round(s); all routes polled until 200. Reloads counted from the proxy's flowproxy_reloads_total.`,
     figures: [
-      { name: `${o.services} services: all routable (s)`, value: fmtDist(t), target: '< 10', pass: t.max < 10, raw: times },
-      { name: 'HAProxy reloads per burst', value: fmtDist(rl, '', 0), target: '<= 5', pass: rl.max <= 5, raw: reloads },
+      {
+        name: `${o.services} services: all routable (s)`,
+        value: fmtDist(t),
+        target: '< 10',
+        pass: t.max < 10,
+        raw: times,
+      },
+      {
+        name: 'HAProxy reloads per burst',
+        value: fmtDist(rl, '', 0),
+        target: '<= 5',
+        pass: rl.max <= 5,
+        raw: reloads,
+      },
     ],
   };
 }

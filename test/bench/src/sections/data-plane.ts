@@ -13,8 +13,20 @@ import { wrk } from '../wrk.js';
  * 1. Data-plane overhead: ours (HAProxy driven by the control plane) vs the same generated config
  * run by hand in a bare HAProxy vs the backend directly, interleaved round by round.
  */
-export async function dataPlane(proxy: StartedProxy, backend: Backend, o: { rounds: number; seconds: number }): Promise<Section> {
-  if ((await reconfigure(proxy.apiUrl, { serviceName: 'dp', servicePath: '/dp', port: String(backend.port), outboundHostname: '127.0.0.1', replicas: '1' })) !== 200) {
+export async function dataPlane(
+  proxy: StartedProxy,
+  backend: Backend,
+  o: { rounds: number; seconds: number },
+): Promise<Section> {
+  if (
+    (await reconfigure(proxy.apiUrl, {
+      serviceName: 'dp',
+      servicePath: '/dp',
+      port: String(backend.port),
+      outboundHostname: '127.0.0.1',
+      replicas: '1',
+    })) !== 200
+  ) {
     throw new Error('data-plane: reconfigure failed');
   }
   await until200(`${proxy.httpUrl}/dp/x`);
@@ -25,7 +37,9 @@ export async function dataPlane(proxy: StartedProxy, backend: Backend, o: { roun
     .replaceAll(proxy.dirs.runtime, dir)
     .replace(new RegExp(`bind (\\S*):${proxy.httpPort}\\b`, 'g'), `bind $1:${barePort}`);
   writeFileSync(join(dir, 'haproxy.cfg'), cfg);
-  const bare = startProcess('haproxy', ['-W', '-db', '-f', join(dir, 'haproxy.cfg')], { logFile: join(dir, 'haproxy.log') });
+  const bare = startProcess('haproxy', ['-W', '-db', '-f', join(dir, 'haproxy.cfg')], {
+    logFile: join(dir, 'haproxy.log'),
+  });
   await eventually(async () => {
     if ((await fetch(`http://127.0.0.1:${barePort}/dp/x`)).status !== 200) throw new Error('bare not ready');
   });
@@ -54,8 +68,19 @@ export async function dataPlane(proxy: StartedProxy, backend: Backend, o: { roun
       figures.push({ name: `c=${c} ours rps`, value: fmtDist(dist(rps.ours), '', 0), raw: rps.ours });
       figures.push({ name: `c=${c} bare HAProxy rps`, value: fmtDist(dist(rps.bare), '', 0), raw: rps.bare });
       figures.push({ name: `c=${c} direct rps`, value: fmtDist(dist(rps.direct), '', 0), raw: rps.direct });
-      figures.push({ name: `c=${c} latency p50/p99 ms ours | bare | direct`, value: (['ours', 'bare', 'direct'] as const).map((t) => `${fmt(dist(p50[t]).median)}/${fmt(dist(p99[t]).median)}`).join(' \\| ') });
-      figures.push({ name: `c=${c} ours / bare throughput`, value: fmtDist(ratio), target: '>= 0.95', pass: ratio.median >= 0.95, raw: ratio });
+      figures.push({
+        name: `c=${c} latency p50/p99 ms ours | bare | direct`,
+        value: (['ours', 'bare', 'direct'] as const)
+          .map((t) => `${fmt(dist(p50[t]).median)}/${fmt(dist(p99[t]).median)}`)
+          .join(' \\| '),
+      });
+      figures.push({
+        name: `c=${c} ours / bare throughput`,
+        value: fmtDist(ratio),
+        target: '>= 0.95',
+        pass: ratio.median >= 0.95,
+        raw: ratio,
+      });
     }
   } finally {
     await bare.stop();
@@ -65,6 +90,8 @@ export async function dataPlane(proxy: StartedProxy, backend: Backend, o: { roun
     title: '1. Data-plane overhead',
     method: `wrk -t2 --latency for ${o.seconds} s per target and connection count, ${o.rounds} interleaved rounds. Backend: a one-thread HAProxy answering 200 itself. "bare" runs the proxy's own generated haproxy.cfg by hand (only the bind port moved).`,
     figures,
-    notes: ['The control plane is not in the data path: requests go client -> HAProxy -> backend, so "ours" and "bare" run the same HAProxy config; the ratio shows the cost of nothing but our HAProxy settings (master-worker, maps, health checks).'],
+    notes: [
+      'The control plane is not in the data path: requests go client -> HAProxy -> backend, so "ours" and "bare" run the same HAProxy config; the ratio shows the cost of nothing but our HAProxy settings (master-worker, maps, health checks).',
+    ],
   };
 }

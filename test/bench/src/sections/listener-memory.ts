@@ -9,7 +9,10 @@ import { rssMb } from '../proc.js';
  * Listener RSS idle and while watching `services` labelled Swarm services (created with 0 replicas
  * so the machine is not flooded with containers; the listener still inspects and notifies each).
  */
-export async function listenerMemory(o: { services: number; image: string }): Promise<{ idleMb: number; loadedMb: number; services: number }> {
+export async function listenerMemory(o: {
+  services: number;
+  image: string;
+}): Promise<{ idleMb: number; loadedMb: number; services: number }> {
   let received = 0;
   const srv = createServer((req, res) => {
     received++;
@@ -36,9 +39,29 @@ export async function listenerMemory(o: { services: number; image: string }): Pr
     const idleMb = rssMb(listener.pid);
     for (let i = 0; i < names.length; i += 8) {
       await Promise.all(
-        names.slice(i, i + 8).map((n) =>
-          docker('service', 'create', '-d', '--no-resolve-image', '--replicas', '0', '--name', n, '--label', 'com.df.notify=true', '--label', `com.df.servicePath=/${n}`, '--label', 'com.df.port=8080', o.image, 'sleep', 'infinity'),
-        ),
+        names
+          .slice(i, i + 8)
+          .map((n) =>
+            docker(
+              'service',
+              'create',
+              '-d',
+              '--no-resolve-image',
+              '--replicas',
+              '0',
+              '--name',
+              n,
+              '--label',
+              'com.df.notify=true',
+              '--label',
+              `com.df.servicePath=/${n}`,
+              '--label',
+              'com.df.port=8080',
+              o.image,
+              'sleep',
+              'infinity',
+            ),
+          ),
       );
     }
     const deadline = Date.now() + 60000;
@@ -47,7 +70,8 @@ export async function listenerMemory(o: { services: number; image: string }): Pr
     return { idleMb, loadedMb: rssMb(listener.pid), services: names.length };
   } finally {
     await listener.stop();
-    for (let i = 0; i < names.length; i += 50) await docker('service', 'rm', ...names.slice(i, i + 50)).catch(() => '');
+    for (let i = 0; i < names.length; i += 50)
+      await docker('service', 'rm', ...names.slice(i, i + 50)).catch(() => '');
     srv.close();
   }
 }

@@ -9,21 +9,36 @@ function haproxyRss(proxy: StartedProxy): number {
 }
 
 /** 7. Memory: RSS of the control plane and of HAProxy (master + workers), idle and at 1,000 services. */
-export function memory(idle: StartedProxy, big: StartedProxy, listener: { idleMb: number; loadedMb: number; services: number } | undefined): Section {
+export function memory(
+  idle: StartedProxy,
+  big: StartedProxy,
+  listener: { idleMb: number; loadedMb: number; services: number } | undefined,
+): Section {
   const figures: Section['figures'] = [
     { name: 'proxy control plane RSS, idle (MB)', value: rssMb(idle.process.pid).toFixed(1) },
-    { name: 'proxy control plane RSS at 1,000 path + 1,000 domain services (MB)', value: rssMb(big.process.pid).toFixed(1), target: '< 80', pass: rssMb(big.process.pid) < 80 },
+    {
+      name: 'proxy control plane RSS at 1,000 path + 1,000 domain services (MB)',
+      value: rssMb(big.process.pid).toFixed(1),
+      target: '< 80',
+      pass: rssMb(big.process.pid) < 80,
+    },
     { name: 'HAProxy master + workers RSS, idle (MB)', value: haproxyRss(idle).toFixed(1) },
     { name: 'HAProxy master + workers RSS at 2,000 services (MB)', value: haproxyRss(big).toFixed(1) },
   ];
   if (listener) {
     figures.push({ name: 'listener RSS, idle (MB)', value: listener.idleMb.toFixed(1) });
-    figures.push({ name: `listener RSS watching ${listener.services} labelled services (MB)`, value: listener.loadedMb.toFixed(1), target: '< 60', pass: listener.loadedMb < 60 });
+    figures.push({
+      name: `listener RSS watching ${listener.services} labelled services (MB)`,
+      value: listener.loadedMb.toFixed(1),
+      target: '< 60',
+      pass: listener.loadedMb < 60,
+    });
   }
   return {
     id: 'memory',
     title: '7. Memory',
-    method: 'VmRSS from /proc of each process after the other sections ran (so after real work, not just after start).',
+    method:
+      'VmRSS from /proc of each process after the other sections ran (so after real work, not just after start).',
     figures,
     ...(listener ? {} : { notes: ['listener not measured: no Docker engine answered'] }),
   };
