@@ -14,5 +14,5 @@ STOP_DOCKER=
 if ! docker info >/dev/null 2>&1; then STOP_DOCKER=1; fi
 bash scripts/dockerd.sh start && bash scripts/dockerd.sh swarm
 [[ -n $STOP_DOCKER ]] && trap 'bash scripts/dockerd.sh stop || true' EXIT
-bash docker/base/build-base.sh
-node test/bench/dist/main.js "$@"
+bash scripts/build-images.sh
+node test/bench/dist/bench/src/main.js "$@"

@@ -1,3 +1,5 @@
+// Memory profile (V8 flags, deferred modules): first, before any other module loads. See memory.ts.
+import './memory.js';
 import { mkdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLogger, EnvError } from '@flowproxy/runtime';

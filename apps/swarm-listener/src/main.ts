@@ -1,3 +1,5 @@
+// First: V8 memory flags and deferred modules must be in place before anything else loads.
+import { deferredModules, memoryFlags } from './memory.js';
 import { createServer } from 'node:http';
 import { createLogger, EnvError } from '@flowproxy/runtime';
 import { createApi } from './api/server.js';
@@ -6,6 +8,7 @@ import { nodeParams } from './core/nodes.js';
 import { ServiceSync } from './core/sync.js';
 import { Dispatcher } from './delivery/dispatcher.js';
 import { httpTransport } from './delivery/http-transport.js';
+import { limitConcurrency } from './delivery/limit.js';
 import { createSender } from './delivery/sender.js';
 import { createSwarmApi } from './docker/swarm-api.js';
 import { loadListenerConfig, type ListenerConfig } from './env.js';
@@ -13,6 +16,8 @@ import { createMetrics } from './metrics.js';
 
 /** How long get-services waits for the first reconcile before answering 503. */
 const READY_WAIT_MS = 10_000;
+/** Notification requests in flight at once (see delivery/limit.ts). */
+const MAX_IN_FLIGHT = 128;
 
 function config(): ListenerConfig {
   try {
@@ -33,7 +38,7 @@ const api = createSwarmApi(cfg.dockerHost);
 const dispatcher = new Dispatcher(
   { create: cfg.createEndpoints, remove: cfg.removeEndpoints },
   createSender(
-    httpTransport,
+    limitConcurrency(httpTransport, MAX_IN_FLIGHT),
     { attempts: cfg.retries, intervalMs: cfg.retryIntervalMs, timeoutMs: cfg.notifyTimeoutMs },
     log,
     metrics,
@@ -86,6 +91,7 @@ http.listen(cfg.apiPort, () => {
     reconcileIntervalMs: cfg.reconcileIntervalMs,
     retries: cfg.retries,
     retryIntervalMs: cfg.retryIntervalMs,
+    memory: { v8Flags: memoryFlags, deferredModules },
   });
   if (cfg.createEndpoints.length === 0)
     log.warn('DF_NOTIFY_CREATE_SERVICE_URL is empty: nothing will be notified');

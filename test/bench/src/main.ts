@@ -12,6 +12,7 @@ import { memory } from './sections/memory.js';
 import { oneChange } from './sections/one-change.js';
 import { register, routeScale } from './sections/route-scale.js';
 import { startBackend, startBenchDns, startBenchProxy } from './setup.js';
+import { swarmChain } from './sections/swarm-chain.js';
 
 const quick = process.argv.includes('--quick');
 const q = <T>(quickValue: T, full: T): T => (quick ? quickValue : full);
@@ -51,6 +52,24 @@ async function main(): Promise<void> {
     log('3. reconfigure latency');
     const records: Record<string, string[]> = {};
     sections.push(await reconfigureLatency(p1, dns, records, backend.port, { services: q(5, 20) }));
+    if (dockerAnswers()) {
+      log('3b. whole chain in the real Swarm');
+      sections.push(
+        await swarmChain({ services: q(3, 20) }).catch((e: Error) => ({
+          id: 'swarmChain',
+          title: '3b. Reconfigure latency, whole chain in the real Swarm',
+          method: 'could not run',
+          figures: [
+            {
+              name: 'first task running -> route 200',
+              value: `failed: ${e.message}`,
+              target: '<= 300',
+              pass: false,
+            },
+          ],
+        })),
+      );
+    }
     log('4. hitless');
     const pHit = await start();
     sections.push(await hitless(pHit, backend.port, { changes: q(30, 100), reloads: q(5, 20) }));
