@@ -25,6 +25,11 @@ export default {
     },
     {
       ...common,
+      displayName: 'bench',
+      testMatch: ['<rootDir>/test/bench/test/**/*.test.ts'],
+    },
+    {
+      ...common,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
     },

@@ -17,6 +17,12 @@ import { swarmChain } from './sections/swarm-chain.js';
 const quick = process.argv.includes('--quick');
 const q = <T>(quickValue: T, full: T): T => (quick ? quickValue : full);
 
+/** bench/results, or BENCH_RESULTS_DIR (the test suite's smoke run writes to a temp dir). */
+function resultsDir(): string {
+  const i = process.argv.indexOf('--out');
+  return i > 0 && process.argv[i + 1] ? (process.argv[i + 1] as string) : join(REPO_ROOT, 'bench', 'results');
+}
+
 function dockerAnswers(): boolean {
   try {
     execFileSync('docker', ['info'], { stdio: 'ignore', timeout: 10000 });
@@ -97,7 +103,7 @@ async function main(): Promise<void> {
     sections,
     durationSeconds: (performance.now() - started) / 1000,
   };
-  const files = writeResults(join(REPO_ROOT, 'bench', 'results'), results);
+  const files = writeResults(resultsDir(), results);
   for (const s of sections)
     for (const f of s.figures)
       if (f.pass !== undefined)
