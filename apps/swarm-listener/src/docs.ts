@@ -1,4 +1,4 @@
-import { renderEnvTable } from '@flowproxy/runtime';
+import { renderEnvTable, replaceMarkedSection } from '@flowproxy/runtime';
 import { LISTENER_ENV } from './env.js';
 
 export const START = '<!-- listener:start -->';
@@ -17,11 +17,7 @@ naming the variable.
 ${renderEnvTable(LISTENER_ENV)}${END}`;
 }
 
-/** Replaces the section between the markers, or appends it (with the markers) when they are missing. */
+/** Replaces this app's section of docs/CONFIG.md, or appends it (with the markers) when they are missing. */
 export function replaceSection(doc: string, section: string): string {
-  const a = doc.indexOf(START);
-  const b = doc.indexOf(END);
-  if (a >= 0 && b > a) return doc.slice(0, a) + section + doc.slice(b + END.length);
-  const base = doc.length === 0 ? '# Configuration\n' : doc;
-  return `${base.replace(/\n*$/, '\n')}\n${section}\n`;
+  return replaceMarkedSection(doc, START, END, section);
 }

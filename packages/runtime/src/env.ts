@@ -119,3 +119,15 @@ export function renderEnvTable(table: Record<string, EnvVar<unknown>>): string {
   });
   return '| Variable | Default | Secret file | Meaning |\n|---|---|---|---|\n' + rows.join('\n') + '\n';
 }
+
+/**
+ * Replaces the generated part of a shared doc (docs/CONFIG.md holds one section per app) between
+ * `start` and `end` markers, or appends it when the markers are missing. `section` includes them.
+ */
+export function replaceMarkedSection(doc: string, start: string, end: string, section: string): string {
+  const a = doc.indexOf(start);
+  const b = doc.indexOf(end);
+  if (a >= 0 && b > a) return doc.slice(0, a) + section + doc.slice(b + end.length);
+  const base = doc.length === 0 ? '# Configuration\n' : doc;
+  return `${base.replace(/\n*$/, '\n')}\n${section}\n`;
+}
