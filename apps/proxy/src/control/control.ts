@@ -146,21 +146,25 @@ export class ProxyControl {
     return { ok: true, spec, changes };
   }
 
+  /** An invalid request (400) is recorded as the service's rejection, visible in config?type=json and metrics. */
+  private recordInvalid(plan: { serviceName?: string; reply: Reply }): void {
+    if (!plan.serviceName || plan.reply.status !== 400) return;
+    const b = plan.reply.body;
+    this.pipeline.recordRejection(plan.serviceName, {
+      status: 400,
+      code: String(b.code),
+      message: String(b.message),
+      errors: b.errors as ParamIssue[],
+    });
+  }
+
   async reconfigure(input: ParamInput): Promise<Reply> {
     const t0 = process.hrtime.bigint();
     const plan = this.plan(input);
     if (!plan.ok) {
       const outcome = plan.reply.status === 409 ? 'conflict' : 'invalid';
       this.metrics.reconfigures.inc({ outcome });
-      if (plan.serviceName && plan.reply.status === 400) {
-        const b = plan.reply.body;
-        this.pipeline.recordRejection(plan.serviceName, {
-          status: 400,
-          code: String(b.code),
-          message: String(b.message),
-          errors: b.errors as ParamIssue[],
-        });
-      }
+      this.recordInvalid(plan);
       this.logger.info('reconfigure', {
         event: 'reconfigure',
         serviceName: plan.serviceName,
@@ -293,15 +297,7 @@ export class ProxyControl {
       const plan = this.plan(input);
       if (!plan.ok) {
         if (plan.reply.status !== 409) rejected.push(plan.serviceName ?? '?');
-        if (plan.serviceName && plan.reply.status === 400) {
-          const b = plan.reply.body;
-          this.pipeline.recordRejection(plan.serviceName, {
-            status: 400,
-            code: String(b.code),
-            message: String(b.message),
-            errors: b.errors as ParamIssue[],
-          });
-        }
+        this.recordInvalid(plan);
         // Keep what we have for a service whose current labels are invalid.
         if (plan.serviceName) wanted.add(plan.serviceName);
         continue;
