@@ -69,10 +69,10 @@ export async function dataPlane(
       figures.push({ name: `c=${c} bare HAProxy rps`, value: fmtDist(dist(rps.bare), '', 0), raw: rps.bare });
       figures.push({ name: `c=${c} direct rps`, value: fmtDist(dist(rps.direct), '', 0), raw: rps.direct });
       figures.push({
-        name: `c=${c} latency p50/p99 ms ours | bare | direct`,
+        name: `c=${c} latency p50/p99 ms (ours; bare; direct)`,
         value: (['ours', 'bare', 'direct'] as const)
           .map((t) => `${fmt(dist(p50[t]).median)}/${fmt(dist(p99[t]).median)}`)
-          .join(' \\| '),
+          .join('; '),
       });
       figures.push({
         name: `c=${c} ours / bare throughput`,
