@@ -12,4 +12,18 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
+// Specs are immutable once accepted, so each one's canonical text is computed once: the state hash
+// is taken after every change, and re-serializing 1,000 specs each time cost most of a change's CPU.
+const cache = new WeakMap<object, string>();
+
+/** canonicalJson of an object that is never mutated, memoized by identity. */
+export function canonicalJsonOfFrozen(value: object): string {
+  let text = cache.get(value);
+  if (text === undefined) {
+    text = canonicalJson(value);
+    cache.set(value, text);
+  }
+  return text;
+}
+
 export const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');

@@ -1,5 +1,5 @@
 import type { ServiceSpec } from '@flowproxy/protocol';
-import { canonicalJson, sha256 } from './hash.js';
+import { canonicalJson, canonicalJsonOfFrozen, sha256 } from './hash.js';
 
 /** The accepted services by name; immutable, so a candidate never disturbs the running state. */
 export type Services = ReadonlyMap<string, ServiceSpec>;
@@ -44,8 +44,8 @@ export function sameSpec(a: ServiceSpec | undefined, b: ServiceSpec | undefined)
 
 /** sha256 of the routing state in canonical form: equal on every replica that has the same services. */
 export function stateHash(services: Services): string {
-  const sorted = [...services.keys()].sort().map((k) => services.get(k));
-  return sha256(canonicalJson(sorted));
+  // Same text as canonicalJson(sortedServices(services)); stored specs are never mutated.
+  return sha256(`[${sortedServices(services).map(canonicalJsonOfFrozen).join(',')}]`);
 }
 
 /** Services sorted by name, for rendering and persisting in a stable order. */

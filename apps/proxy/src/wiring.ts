@@ -1,0 +1,178 @@
+import { mkdirSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+import { createLogger, EnvError } from '@flowproxy/runtime';
+import { createApp } from './api/app.js';
+import { renderConfig } from './config/render.js';
+import { ProxyControl } from './control/control.js';
+import { dnsPeers, staticPeers } from './distribute/peers.js';
+import { envServices, ignoredEnv, loadProxyConfig, type ProxyConfig } from './env.js';
+import { checkConfig } from './haproxy/check.js';
+import { HaproxyMaster } from './haproxy/master.js';
+import { createMetrics } from './metrics.js';
+import { ReloadPipeline } from './reload/pipeline.js';
+import { makeRender } from './render-adapter.js';
+import { listCerts } from './state/certs.js';
+import { loadState, saveState, stateFile } from './state/persist.js';
+import type { ServiceSpec } from '@flowproxy/protocol';
+import { ListenerSync, listenerBase, notifyServices } from './sync/listener.js';
+
+// The only place that wires the proxy together; main.ts loads it once the memory profile is set.
+
+let cfg: ProxyConfig;
+try {
+  cfg = loadProxyConfig();
+} catch (e) {
+  if (!(e instanceof EnvError)) throw e;
+  process.stderr.write(
+    `${JSON.stringify({ level: 'error', component: 'proxy', code: e.code, message: e.message })}\n`,
+  );
+  process.exit(1);
+}
+const logger = createLogger('proxy', { level: cfg.logLevel });
+for (const dir of [cfg.configDir, cfg.runtimeDir, cfg.certsDir]) mkdirSync(dir, { recursive: true });
+
+const metrics = createMetrics();
+const master = new HaproxyMaster({
+  bin: cfg.haproxyBin,
+  cfgFile: join(cfg.configDir, 'haproxy.cfg'),
+  runtimeDir: cfg.runtimeDir,
+  logger,
+});
+const certs = (): string[] => listCerts(cfg.certsDir, cfg.secretsDir, cfg.certs);
+const statePath = stateFile(cfg.configDir);
+const pipeline = new ReloadPipeline({
+  configDir: cfg.configDir,
+  certsDir: cfg.certsDir,
+  scratchDir: join(cfg.runtimeDir, 'scratch'),
+  render: makeRender(cfg, renderConfig, logger),
+  check: (file) => checkConfig(cfg.haproxyBin, file),
+  reload: () => master.reload(),
+  listCerts: certs,
+  persist: (services) => saveState(statePath, services),
+  delayMs: cfg.reloadDelayMs,
+  logger,
+  metrics,
+});
+const control = new ProxyControl(
+  pipeline,
+  {
+    separator: cfg.separator,
+    allowRawConfig: cfg.allowRawConfig,
+    filterProxyInstanceName: cfg.filterProxyInstanceName,
+    proxyInstanceName: cfg.proxyInstanceName,
+    secretsDir: cfg.secretsDir,
+    certsDir: cfg.certsDir,
+    globalUsers: cfg.users,
+  },
+  logger,
+  metrics,
+);
+
+let specs: ServiceSpec[] = [];
+try {
+  specs = loadState(statePath);
+} catch (e) {
+  logger.error('saved state unreadable, starting empty (kept as state.json.corrupt)', {
+    event: 'state.load',
+    error: (e as Error).message,
+  });
+  renameSync(statePath, `${statePath}.corrupt`);
+}
+const dropped = await pipeline.prepare(specs);
+for (const d of dropped)
+  logger.warn('saved service no longer valid, dropped', {
+    event: 'state.load',
+    serviceName: d.name,
+    message: d.message,
+  });
+const how = await master.startOrAdopt();
+master.onRestart = () =>
+  logger.warn('HAProxy was restarted with the current configuration', { event: 'haproxy.restart' });
+logger.info('state loaded', {
+  event: 'state.load',
+  services: pipeline.services.size,
+  haproxy: how,
+  version: pipeline.version,
+});
+
+for (const { name, reason } of ignoredEnv()) {
+  logger.warn(`${name} is set but not used: ${reason}`, { event: 'env.ignored', variable: name });
+}
+// Services defined by DFP_SERVICE_* variables, as upstream; the listener resync keeps them.
+const pinned = new Set<string>();
+for (const input of envServices()) {
+  const reply = await control.reconfigure(input);
+  if (reply.status === 200) pinned.add(String(input.serviceName));
+  else
+    logger.error('env-defined service rejected', {
+      event: 'env.service',
+      serviceName: input.serviceName,
+      status: reply.status,
+      message: reply.body.message,
+    });
+}
+
+const bases = cfg.listenerAddress
+  .split(',')
+  .map((a) => a.trim())
+  .filter((a) => a.length > 0)
+  .map(listenerBase);
+let ready = bases.length === 0;
+metrics.ready.set(ready ? 1 : 0);
+const app = createApp({
+  control,
+  pipeline,
+  metrics,
+  logger,
+  ready: () => ready,
+  peers: cfg.peers.length > 0 ? staticPeers(cfg.peers) : dnsPeers(cfg.serviceName, cfg.apiPort),
+  distributeTimeoutMs: cfg.distributeTimeoutMs,
+  ...(bases.length > 0
+    ? {
+        notifyListener: async () => {
+          await Promise.all(bases.map((b) => notifyServices(b, 5000)));
+        },
+      }
+    : {}),
+  listCerts: certs,
+  secretsDir: cfg.secretsDir,
+});
+const server = app.listen(cfg.apiPort, () =>
+  logger.info('API listening', { event: 'api.listen', port: cfg.apiPort }),
+);
+server.keepAliveTimeout = 5000;
+
+const sync =
+  bases.length > 0
+    ? new ListenerSync({
+        bases,
+        intervalMs: cfg.reloadInterval,
+        repeat: cfg.repeatReload,
+        apply: (inputs) => control.replaceAll(inputs, pinned),
+        logger,
+        onReady: () => {
+          ready = true;
+          metrics.ready.set(1);
+          logger.info('initial state from the listener applied: ready', {
+            event: 'ready',
+            services: pipeline.services.size,
+          });
+        },
+      })
+    : undefined;
+sync?.start();
+
+let stopping = false;
+const shutdown = async (signal: string): Promise<void> => {
+  if (stopping) return;
+  stopping = true;
+  logger.info('stopping', { event: 'stop', signal });
+  sync?.stop();
+  server.close();
+  server.closeAllConnections();
+  await Promise.race([pipeline.idle(), new Promise((r) => setTimeout(r, 5000))]);
+  await master.stop();
+  process.exit(0);
+};
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));
