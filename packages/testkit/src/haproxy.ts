@@ -6,10 +6,10 @@ import { startProcess, type Started } from './procs.js';
 
 export const HAPROXY_BIN = process.env.HAPROXY_BIN ?? 'haproxy';
 
-/** `haproxy -c` on a config file; returns HAProxy's own output when it is invalid. */
+/** `haproxy -c` on a config file (without -q, which would hide the alerts); returns HAProxy's output when invalid. */
 export function checkConfig(file: string): { ok: true } | { ok: false; output: string } {
   try {
-    execFileSync(HAPROXY_BIN, ['-c', '-q', '-f', file], { stdio: 'pipe' });
+    execFileSync(HAPROXY_BIN, ['-c', '-f', file], { stdio: 'pipe' });
     return { ok: true };
   } catch (e) {
     const err = e as { stdout?: Buffer; stderr?: Buffer };
