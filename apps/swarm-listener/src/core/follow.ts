@@ -1,5 +1,6 @@
 import type { Logger } from '@flowproxy/runtime';
 import type { ServiceEvent, SwarmApi } from '../docker/types.js';
+import { abortableSleep } from './sleep.js';
 
 export interface FollowOptions {
   readonly minBackoffMs: number;
@@ -21,20 +22,6 @@ export function nextBackoff(
 ): { delay: number; next: number } {
   const delay = openForMs !== null && openForMs >= o.stableMs ? o.minBackoffMs : current;
   return { delay, next: Math.min(delay * 2, o.maxBackoffMs) };
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const onAbort = (): void => {
-      clearTimeout(t);
-      resolve();
-    };
-    const t = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 /**
@@ -77,6 +64,6 @@ export async function followEvents(
     const b = nextBackoff(backoff, openedAt === null ? null : Date.now() - openedAt, o);
     backoff = b.next;
     log.info('reconnecting to the event stream', { inMs: b.delay });
-    await sleep(b.delay, signal);
+    await abortableSleep(b.delay, signal);
   }
 }

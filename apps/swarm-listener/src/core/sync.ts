@@ -6,6 +6,7 @@ import { decide, waitsForTask } from './diff.js';
 import { createParams, removeParams, type ParamOptions } from './notification.js';
 import { KeyedSerial } from './serial.js';
 import { toSnapshot, type ServiceSnapshot } from './snapshot.js';
+import { abortableSleep } from './sleep.js';
 
 export interface SyncOptions extends ParamOptions {
   readonly notifyImmediately: boolean;
@@ -297,18 +298,7 @@ export class ServiceSync {
   }
 
   private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const signal = this.stopCtl.signal;
-      const onAbort = (): void => {
-        clearTimeout(t);
-        resolve();
-      };
-      const t = setTimeout(() => {
-        signal.removeEventListener('abort', onAbort);
-        resolve();
-      }, ms);
-      signal.addEventListener('abort', onAbort, { once: true });
-    });
+    return abortableSleep(ms, this.stopCtl.signal);
   }
 
   private async docker<T>(operation: string, call: () => Promise<T>): Promise<T> {
