@@ -1,4 +1,4 @@
-import { request } from 'node:http';
+import { get } from '../../e2e/support/http.js';
 
 /** Thin client of the proxy API as the listener uses it (GET with a query string). */
 export async function reconfigure(apiUrl: string, params: Record<string, string>): Promise<number> {
@@ -30,20 +30,10 @@ export async function metric(apiUrl: string, name: string, filter = ''): Promise
   return sum;
 }
 
-/** GET with an optional Host header (fetch does not let a caller set Host); resolves the status code. */
-export function get(url: string, host?: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { headers: host ? { host } : {}, agent: false }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
-    req.on('error', reject);
-    req.setTimeout(5000, () => req.destroy(new Error('timeout')));
-    req.end();
-  });
-}
-
-/** Polls a URL every `intervalMs` until it answers 200; returns the ms it took, or NaN on timeout. */
+/**
+ * Polls a loopback URL every `intervalMs` until it answers 200 (a fresh connection each time, with
+ * an optional Host header); returns the ms it took, or NaN on timeout.
+ */
 export async function until200(
   url: string,
   opts: { timeoutMs?: number; intervalMs?: number; host?: string } = {},
@@ -52,7 +42,9 @@ export async function until200(
   const deadline = start + (opts.timeoutMs ?? 10000);
   while (performance.now() < deadline) {
     try {
-      if ((await get(url, opts.host)) === 200) return performance.now() - start;
+      const { port, pathname, search } = new URL(url);
+      const r = await get(Number(port), pathname + search, opts.host ? { host: opts.host } : {});
+      if (r.status === 200) return performance.now() - start;
     } catch {
       // not yet
     }

@@ -21,3 +21,7 @@ export function dist(values: readonly number[]): Dist {
 export const fmt = (n: number, digits = 2): string => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
 export const fmtDist = (d: Dist, unit = '', digits = 2): string =>
   `${fmt(d.median, digits)}${unit} [${fmt(d.min, digits)}–${fmt(d.max, digits)}] (n=${d.n})`;
+
+/** A latency distribution reported against a p95 target. */
+export const fmtP95 = (d: Dist): string =>
+  `${d.p95.toFixed(0)} (median ${d.median.toFixed(0)}, max ${d.max.toFixed(0)})`;

@@ -1,7 +1,7 @@
 import type { Dns, StartedProxy } from '@flowproxy/testkit';
 import type { Section } from '../report.js';
 import { reconfigure, until200 } from '../proxy-api.js';
-import { dist, fmtDist } from '../stats.js';
+import { dist, fmtDist, fmtP95 } from '../stats.js';
 
 /**
  * 3a. Reconfigure latency, proxy alone: notification sent -> route answers 200, through the real DNS
@@ -48,7 +48,7 @@ export async function reconfigureLatency(
       },
       {
         name: 'proxy alone: notification -> route 200, p95 (ms)',
-        value: `${d.p95.toFixed(0)} (median ${d.median.toFixed(0)}, max ${d.max.toFixed(0)})`,
+        value: fmtP95(d),
         target: '<= 300',
         pass: d.p95 <= 300,
         raw: toRoute,
