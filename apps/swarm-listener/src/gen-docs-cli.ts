@@ -1,15 +1,9 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { renderListenerSection, replaceSection } from './docs.js';
+import { writeMarkedSection } from '@flowproxy/runtime';
+import { END, renderListenerSection, START } from './docs.js';
 
 // Run by `npm run docs`: rewrites only the listener's part of docs/CONFIG.md.
 const file = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'docs', 'CONFIG.md');
-const before = existsSync(file) ? readFileSync(file, 'utf8') : '';
-const after = replaceSection(before, renderListenerSection());
-if (after !== before) writeFileSync(file, after);
-console.log(
-  after !== before
-    ? 'wrote docs/CONFIG.md (listener section)'
-    : 'docs/CONFIG.md (listener section) up to date',
-);
+const changed = writeMarkedSection(file, START, END, renderListenerSection());
+console.log(`docs/CONFIG.md (listener section) ${changed ? 'written' : 'up to date'}`);

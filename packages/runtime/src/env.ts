@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** One environment variable: its parser, default and documentation; the table generates docs/CONFIG.md. */
@@ -130,4 +130,12 @@ export function replaceMarkedSection(doc: string, start: string, end: string, se
   if (a >= 0 && b > a) return doc.slice(0, a) + section + doc.slice(b + end.length);
   const base = doc.length === 0 ? '# Configuration\n' : doc;
   return `${base.replace(/\n*$/, '\n')}\n${section}\n`;
+}
+
+/** Rewrites one marked section of a doc file in place (created when missing); true when it changed. */
+export function writeMarkedSection(file: string, start: string, end: string, section: string): boolean {
+  const before = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  const after = replaceMarkedSection(before, start, end, section);
+  if (after !== before) writeFileSync(file, after);
+  return after !== before;
 }
