@@ -11,7 +11,7 @@ import { HaproxyMaster } from './haproxy/master.js';
 import { createMetrics } from './metrics.js';
 import { ReloadPipeline } from './reload/pipeline.js';
 import { makeRender } from './render-adapter.js';
-import { listCerts } from './state/certs.js';
+import { listCerts, usableCerts } from './state/certs.js';
 import { loadState, saveState, stateFile } from './state/persist.js';
 import type { ServiceSpec } from '@flowproxy/protocol';
 import { ListenerSync, listenerBase, notifyServices } from './sync/listener.js';
@@ -38,7 +38,10 @@ const master = new HaproxyMaster({
   runtimeDir: cfg.runtimeDir,
   logger,
 });
-const certs = (): string[] => listCerts(cfg.certsDir, cfg.secretsDir, cfg.certs);
+const usable = usableCerts((file, reason) =>
+  logger.error('certificate skipped: HAProxy could not load it', { event: 'cert.skip', file, reason }),
+);
+const certs = (): string[] => usable(listCerts(cfg.certsDir, cfg.secretsDir, cfg.certs));
 const statePath = stateFile(cfg.configDir);
 const pipeline = new ReloadPipeline({
   configDir: cfg.configDir,

@@ -10,6 +10,7 @@ import type { Logger } from '@flowproxy/runtime';
 import type { Metrics } from '../metrics.js';
 import { readIfExists } from '../reload/files.js';
 import type { Outcome, ReloadPipeline } from '../reload/pipeline.js';
+import { validateCertificate } from '../state/cert-check.js';
 import { certFileName } from '../state/certs.js';
 import { sameSpec, type Change } from '../state/routing-state.js';
 import { looksHashed, resolveUsers, UsersError } from '../state/users.js';
@@ -125,25 +126,54 @@ export class ProxyControl {
     }
     const changes: Change[] = [];
     if (spec.serviceCert !== undefined) {
-      const base = certFileName(spec.destinations[0]?.serviceDomain[0] ?? spec.serviceName);
-      if (!base) {
-        const message =
-          'serviceCert: the first serviceDomain (or serviceName) cannot name a certificate file';
-        return {
-          ok: false,
-          reply: errorReply(400, 'INVALID_PARAMS', message, [
-            { param: 'serviceCert', code: 'PARAM_INVALID', message },
-          ]),
-          serviceName: spec.serviceName,
-        };
+      const file = serviceCertFile(spec);
+      const invalid = (message: string): { ok: false; reply: Reply; serviceName: string } => ({
+        ok: false,
+        reply: errorReply(
+          400,
+          file ? 'CERT_INVALID' : 'INVALID_PARAMS',
+          `serviceCert: ${message}`,
+          [{ param: 'serviceCert', code: 'PARAM_INVALID', message }],
+          { ServiceName: spec.serviceName },
+        ),
+        serviceName: spec.serviceName,
+      });
+      if (!file) return invalid('the first serviceDomain (or serviceName) cannot name a certificate file');
+      const pem = pemText(spec.serviceCert);
+      // The same certificate again (a resync, a repeated notification) is already on disk and valid.
+      if (readIfExists(join(this.opts.certsDir, file)) !== pem) {
+        const check = validateCertificate(pem);
+        if (!check.ok) return invalid(check.message);
+        changes.push({ kind: 'cert', name: file, pem });
       }
-      const pem = spec.serviceCert.endsWith('\n') ? spec.serviceCert : `${spec.serviceCert}\n`;
-      // The same certificate again (a resync, a repeated notification) needs no validation.
-      if (readIfExists(join(this.opts.certsDir, `${base}.pem`)) !== pem)
-        changes.push({ kind: 'cert', name: `${base}.pem`, pem });
     }
+    changes.push(...this.certCleanup(this.pipeline.services.get(spec.serviceName), spec));
     changes.push({ kind: 'upsert', spec });
     return { ok: true, spec, changes };
+  }
+
+  /**
+   * The certificate file a service wrote with `serviceCert`, deleted when the service is removed or
+   * no longer writes it there, unless its content was replaced since (PUT /cert) or another service
+   * writes the same file: a removed service leaves no certificate behind.
+   */
+  private certCleanup(old: ServiceSpec | undefined, next: ServiceSpec | undefined): Change[] {
+    if (old?.serviceCert === undefined) return [];
+    const file = serviceCertFile(old);
+    if (!file) return [];
+    if (next?.serviceCert !== undefined && serviceCertFile(next) === file) return [];
+    const sharedWith = [...this.pipeline.services.values()].some(
+      (s) => s.serviceName !== old.serviceName && s.serviceCert !== undefined && serviceCertFile(s) === file,
+    );
+    if (sharedWith || readIfExists(join(this.opts.certsDir, file)) !== pemText(old.serviceCert)) return [];
+    return [{ kind: 'cert', name: file, pem: null }];
+  }
+
+  private removal(serviceName: string): Change[] {
+    return [
+      ...this.certCleanup(this.pipeline.services.get(serviceName), undefined),
+      { kind: 'remove', serviceName },
+    ];
   }
 
   /** An invalid request (400) is recorded as the service's rejection, visible in config?type=json and metrics. */
@@ -230,7 +260,8 @@ export class ProxyControl {
       });
       return { status: 200, body: { Status: 'OK', Message: '', ServiceName: name } };
     }
-    const o = await this.pipeline.submit({ kind: 'remove', serviceName: name });
+    const outcomes = await this.pipeline.submitAll(this.removal(name));
+    const o = outcomes.find((x) => !x.ok) ?? (outcomes[outcomes.length - 1] as Outcome);
     this.metrics.removes.inc({ outcome: o.ok ? 'removed' : 'error' });
     this.logger.log(o.ok ? 'info' : 'error', 'remove', {
       event: 'remove',
@@ -263,15 +294,13 @@ export class ProxyControl {
         { param: 'certName', code: 'PARAM_INVALID', message },
       ]);
     }
-    if (!/-----BEGIN [A-Z ]+-----/.test(pem)) {
-      const message = 'the request body must be a PEM certificate with its private key';
-      return errorReply(400, 'INVALID_PARAMS', message, [{ param: 'body', code: 'PARAM_INVALID', message }]);
+    const check = validateCertificate(pem);
+    if (!check.ok) {
+      const message = `the request body must be a PEM certificate with its private key: ${check.message}`;
+      this.logger.warn('cert', { event: 'cert', certName: file, outcome: 'invalid', message });
+      return errorReply(400, 'CERT_INVALID', message, [{ param: 'body', code: 'PARAM_INVALID', message }]);
     }
-    const o = await this.pipeline.submit({
-      kind: 'cert',
-      name: file,
-      pem: pem.endsWith('\n') ? pem : `${pem}\n`,
-    });
+    const o = await this.pipeline.submit({ kind: 'cert', name: file, pem: pemText(pem) });
     this.logger.log(o.ok ? 'info' : 'warn', 'cert', {
       event: 'cert',
       certName: file,
@@ -311,7 +340,7 @@ export class ProxyControl {
     let removed = 0;
     for (const name of this.pipeline.services.keys()) {
       if (!wanted.has(name) && !pinned.has(name)) {
-        changes.push({ kind: 'remove', serviceName: name });
+        changes.push(...this.removal(name));
         removed += 1;
       }
     }
@@ -320,8 +349,16 @@ export class ProxyControl {
       const c = changes[i];
       if (!o.ok && c?.kind === 'upsert') rejected.push(c.spec.serviceName);
     });
-    return { applied: changes.length - removed, removed, rejected };
+    return { applied: changes.filter((c) => c.kind === 'upsert').length, removed, rejected };
   }
+}
+
+const pemText = (pem: string): string => (pem.endsWith('\n') ? pem : `${pem}\n`);
+
+/** `<first serviceDomain or serviceName>.pem`: where `serviceCert` is written. */
+function serviceCertFile(spec: ServiceSpec): string | undefined {
+  const base = certFileName(spec.destinations[0]?.serviceDomain[0] ?? spec.serviceName);
+  return base ? `${base}.pem` : undefined;
 }
 
 function nameOf(input: ParamInput): string | undefined {

@@ -238,7 +238,11 @@ export class ReloadPipeline {
       content: readIfExists(join(this.deps.certsDir, c.name)),
     }));
     mkdirSync(this.deps.certsDir, { recursive: true });
-    for (const c of certs) writeAtomic(join(this.deps.certsDir, c.name), c.pem);
+    for (const c of certs) {
+      const file = join(this.deps.certsDir, c.name);
+      if (c.pem === null) rmSync(file, { force: true });
+      else writeAtomic(file, c.pem);
+    }
     const rendered =
       candidate && sel.accepted.length === batch.length
         ? candidate
@@ -412,6 +416,7 @@ export class ReloadPipeline {
         .listCerts()
         .filter((p) => !certs.some((c) => p === join(this.deps.certsDir, c.name)));
       for (const c of certs) {
+        if (c.pem === null) continue;
         const file = join(dir, 'certs', c.name);
         mkdirSync(join(dir, 'certs'), { recursive: true });
         writeFileSync(file, c.pem);

@@ -1,5 +1,6 @@
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { validateCertificate, type CertCheck } from './cert-check.js';
 
 function files(dir: string, accept: (name: string) => boolean): string[] {
   let names: string[];
@@ -30,4 +31,34 @@ export function listCerts(certsDir: string, secretsDir: string, extra: readonly 
 export function certFileName(name: string): string | undefined {
   const base = name.replace(/^\*\./, 'wildcard.');
   return /^[A-Za-z0-9][A-Za-z0-9._-]{0,200}$/.test(base) ? base : undefined;
+}
+
+/**
+ * Keeps the certificate files that HAProxy can load: one bad file (left by an older version, or
+ * copied in by hand) would make HAProxy refuse the whole configuration at start. Each file is
+ * checked once per content (path, size, mtime) and a bad one is reported once, then skipped.
+ */
+export function usableCerts(onSkip: (file: string, reason: string) => void): (files: string[]) => string[] {
+  const seen = new Map<string, { stamp: string; ok: boolean }>();
+  return (files) =>
+    files.filter((file) => {
+      let stamp: string;
+      try {
+        const st = statSync(file);
+        stamp = `${st.size}:${st.mtimeMs}`;
+      } catch {
+        return false;
+      }
+      const known = seen.get(file);
+      if (known?.stamp === stamp) return known.ok;
+      let check: CertCheck;
+      try {
+        check = validateCertificate(readFileSync(file, 'utf8'));
+      } catch (e) {
+        check = { ok: false, message: (e as Error).message };
+      }
+      seen.set(file, { stamp, ok: check.ok });
+      if (!check.ok) onSkip(file, check.message);
+      return check.ok;
+    });
 }

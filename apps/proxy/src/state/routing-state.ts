@@ -7,7 +7,8 @@ export type Services = ReadonlyMap<string, ServiceSpec>;
 export type Change =
   | { readonly kind: 'upsert'; readonly spec: ServiceSpec }
   | { readonly kind: 'remove'; readonly serviceName: string }
-  | { readonly kind: 'cert'; readonly name: string; readonly pem: string }
+  /** Writes a certificate file of CERTS_DIR, or deletes it (`pem: null`: its service is gone). */
+  | { readonly kind: 'cert'; readonly name: string; readonly pem: string | null }
   /** Re-render and reload even when nothing changed (`reload?recreate=true`). */
   | { readonly kind: 'refresh' };
 

@@ -141,7 +141,7 @@ describe('certificates', () => {
     const broken = '-----BEGIN CERTIFICATE-----\nnot base64 at all\n-----END CERTIFICATE-----\n';
     const r = await api(proxy.apiUrl, 'cert?certName=broken.pem', { method: 'PUT', body: broken });
     expect(r.status).toBe(400);
-    expect(r.json.code).toBe('HAPROXY_REJECTED');
+    expect(r.json.code).toBe('CERT_INVALID');
     expect((await api(proxy.apiUrl, 'config')).body).toBe(cfg);
     expect(((await api(proxy.apiUrl, 'certs')).json.Certs as unknown[]).length).toBe(2);
     expect((await https(tlsPort, 'default.example.com', '/web/')).status).toBe(200);
