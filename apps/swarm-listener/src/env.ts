@@ -55,11 +55,13 @@ function dockerHost(raw: string): string {
   return t;
 }
 
-function nodeInfo(raw: string): boolean {
-  if (bool(raw)) {
-    throw new Error('true is not supported: nodeInfo is not used for routing by this proxy; leave it false');
+function taskAddress(raw: string): boolean {
+  if (!bool(raw)) {
+    throw new Error(
+      'only true is supported: nodeInfo always carries the task address on the com.df.scrapeNetwork network',
+    );
   }
-  return false;
+  return true;
 }
 
 const urlDoc = (kind: string): string =>
@@ -160,9 +162,15 @@ export const LISTENER_ENV = {
   },
   includeNodeInfo: {
     name: 'DF_INCLUDE_NODE_IP_INFO',
-    parse: nodeInfo,
+    parse: bool,
     default: false,
-    doc: 'Only `false` is supported (the proxy does not route by nodeInfo); `true` stops start-up with a message.',
+    doc: "true: services labelled `com.df.scrapeNetwork=<overlay network>` get upstream's `nodeInfo` parameter (in notifications and get-services): a JSON list of `[node hostname, task address on that network, node ID]` per task, for Docker Flow Monitor. Re-sent when it changes (checked at each reconcile and task start). The proxy accepts it and does not route by it.",
+  },
+  nodeInfoTaskAddress: {
+    name: 'DF_NODE_IP_INFO_INCLUDES_TASK_ADDRESS',
+    parse: taskAddress,
+    default: true,
+    doc: "Only `true` (upstream's default) is supported: nodeInfo carries task addresses; `false` stops start-up with a message.",
   },
   serviceNamePrefix: {
     name: 'DF_SERVICE_NAME_PREFIX',
@@ -220,6 +228,7 @@ export interface ListenerConfig {
   readonly reconcileIntervalMs: number;
   readonly useEvents: boolean;
   readonly notifyImmediately: boolean;
+  readonly includeNodeInfo: boolean;
   readonly serviceNamePrefix: string;
   readonly dockerHost: string;
   readonly apiPort: number;
@@ -267,6 +276,7 @@ export function loadListenerConfig(
     reconcileIntervalMs: Math.round(reconcileSeconds * 1000),
     useEvents: v.useEvents,
     notifyImmediately: v.notifyImmediately,
+    includeNodeInfo: v.includeNodeInfo,
     serviceNamePrefix: v.serviceNamePrefix.trim(),
     dockerHost: v.dfDockerHost || v.dockerHost,
     apiPort: v.apiPort,

@@ -53,6 +53,7 @@ const sync = new ServiceSync({
     notifyLabel: cfg.notifyLabel,
     serviceNamePrefix: cfg.serviceNamePrefix,
     notifyImmediately: cfg.notifyImmediately,
+    includeNodeInfo: cfg.includeNodeInfo,
     taskPollMs: 50,
     taskWaitMs: 60_000,
   },

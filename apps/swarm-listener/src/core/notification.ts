@@ -21,9 +21,17 @@ function opts(
   };
 }
 
-/** Create/update parameters, exactly what get-services returns (protocol's labelsToParams is the mapping). */
-export function createParams(s: ServiceSnapshot, o: ParamOptions): Record<string, string> {
-  return labelsToParams(s.labels, opts(s, o, true));
+/**
+ * Create/update parameters, exactly what get-services returns (protocol's labelsToParams is the
+ * mapping), plus `nodeInfo` when collected (it wins over a label of that name, as upstream).
+ */
+export function createParams(s: ServiceSnapshot, o: ParamOptions, nodeInfo?: string): Record<string, string> {
+  const params = labelsToParams(s.labels, opts(s, o, true));
+  if (nodeInfo === undefined) return params;
+  // Sorted by name like the rest (upstream's url.Values.Encode sorts too).
+  return Object.fromEntries(
+    Object.entries({ ...params, nodeInfo }).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+  );
 }
 
 /** Remove parameters as upstream: the labels, serviceName and distribute, no replicas. */

@@ -3,6 +3,7 @@ import type { ServiceEvent, SwarmApi } from '../docker/types.js';
 import type { Notification } from '../delivery/dispatcher.js';
 import type { Metrics } from '../metrics.js';
 import { decide, waitsForTask } from './diff.js';
+import { nodeInfoParam, scrapeNetwork } from './node-info.js';
 import { createParams, removeParams, type ParamOptions } from './notification.js';
 import { KeyedSerial } from './serial.js';
 import { toSnapshot, type ServiceSnapshot } from './snapshot.js';
@@ -14,6 +15,8 @@ export interface SyncOptions extends ParamOptions {
   readonly taskPollMs: number;
   /** How long a waiting service is polled that often; after that only each reconcile checks it. */
   readonly taskWaitMs: number;
+  /** DF_INCLUDE_NODE_IP_INFO: add upstream's nodeInfo to services labelled com.df.scrapeNetwork. */
+  readonly includeNodeInfo?: boolean;
 }
 
 export interface SyncDeps {
@@ -43,6 +46,8 @@ const errMsg = (e: unknown): string => (e instanceof Error ? e.message : String(
  */
 export class ServiceSync {
   private readonly notified = new Map<string, ServiceSnapshot>();
+  /** nodeInfo last sent per notified service (DF_INCLUDE_NODE_IP_INFO); not part of the snapshot hash. */
+  private readonly nodeInfo = new Map<string, string>();
   private readonly waiting = new Map<string, Waiting>();
   private readonly versions = new Map<string, number>();
   /** Removed service IDs (IDs are never reused) and when: a late listing must not bring them back. */
@@ -75,10 +80,12 @@ export class ServiceSync {
     if (ev.action === 'task-started') {
       // A task container of this service started on this node: no need to wait for the next poll.
       this.rememberStart(ev.id);
-      void this.serial.run(ev.id, () => {
+      void this.serial.run(ev.id, async () => {
         const w = this.waiting.get(ev.id);
-        if (w) this.commit(w.snapshot);
+        if (w) await this.commit(w.snapshot);
       });
+      // A new task may have moved the service's nodeInfo.
+      if (this.notified.has(ev.id)) void this.refreshNodeInfo(ev.id);
       return;
     }
     if (ev.action === 'remove') {
@@ -90,7 +97,7 @@ export class ServiceSync {
     void this.serial.run(ev.id, async () => {
       this.inspectQueued.delete(ev.id);
       const svc = await this.docker('service inspect', () => this.deps.api.inspectService(ev.id));
-      this.apply(ev.id, svc ? toSnapshot(svc, this.deps.opts.notifyLabel) : null, false);
+      await this.apply(ev.id, svc ? toSnapshot(svc, this.deps.opts.notifyLabel) : null, false);
     });
   }
 
@@ -124,7 +131,7 @@ export class ServiceSync {
   services(): Record<string, string>[] {
     return [...this.notified.values()]
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-      .map((s) => createParams(s, this.deps.opts));
+      .map((s) => createParams(s, this.deps.opts, this.nodeInfo.get(s.id)));
   }
 
   /** Resolves once the first full reconcile has succeeded (get-services waits for it). */
@@ -171,12 +178,13 @@ export class ServiceSync {
       work.push(
         this.serial.run(id, async () => {
           const svc = await this.docker('service inspect', () => this.deps.api.inspectService(id));
-          this.apply(id, svc ? toSnapshot(svc, this.deps.opts.notifyLabel) : null, false);
+          await this.apply(id, svc ? toSnapshot(svc, this.deps.opts.notifyLabel) : null, false);
         }),
       );
     }
     await Promise.all(work);
     this.kickWaiter(true);
+    await this.refreshNodeInfo();
     // A listing started after this long cannot contain a removed service any more.
     for (const [id, at] of this.removed) if (Date.now() - at > REMOVED_KEPT_MS) this.removed.delete(id);
     for (const id of this.versions.keys()) if (!seen.has(id)) this.versions.delete(id);
@@ -189,7 +197,7 @@ export class ServiceSync {
   }
 
   /** One observation of one service (null: it is gone). Always runs inside serial(id). */
-  private apply(id: string, snap: ServiceSnapshot | null, force: boolean): void {
+  private async apply(id: string, snap: ServiceSnapshot | null, force: boolean): Promise<void> {
     if (snap) {
       if (this.removed.has(id)) return;
       const seenVersion = this.versions.get(id);
@@ -203,6 +211,7 @@ export class ServiceSync {
     for (const change of decide(this.notified.get(id), snap, { force })) {
       if (change.type === 'remove') {
         this.notified.delete(id);
+        this.nodeInfo.delete(id);
         this.send('remove', change.previous);
       } else if (waitsForTask(change, this.deps.opts.notifyImmediately) && !this.startedRecently(id)) {
         const before = this.waiting.get(id);
@@ -210,7 +219,7 @@ export class ServiceSync {
         this.deps.log.debug('waiting for a running task', { service: change.snapshot.name });
         this.kickWaiter(false);
       } else {
-        this.commit(change.snapshot);
+        await this.commit(change.snapshot);
       }
     }
     this.gauges();
@@ -228,22 +237,85 @@ export class ServiceSync {
     return t !== undefined && Date.now() - t <= STARTS_KEPT_MS;
   }
 
-  private commit(snap: ServiceSnapshot): void {
+  private async commit(snap: ServiceSnapshot): Promise<void> {
     this.waiting.delete(snap.id);
     this.notified.set(snap.id, snap);
+    if (this.wantsNodeInfo(snap)) {
+      const info = await this.lookupNodeInfo([snap]).catch(() => null);
+      if (info) this.setNodeInfo(snap.id, info.get(snap.id));
+    }
     this.send('create', snap);
     this.gauges();
   }
 
   private send(kind: 'create' | 'remove', snap: ServiceSnapshot): void {
     const params =
-      kind === 'create' ? createParams(snap, this.deps.opts) : removeParams(snap, this.deps.opts);
+      kind === 'create'
+        ? createParams(snap, this.deps.opts, this.nodeInfo.get(snap.id))
+        : removeParams(snap, this.deps.opts);
     this.deps.notify({ service: params.serviceName ?? snap.name, kind, params });
   }
 
   private gauges(): void {
     this.deps.metrics?.services.set({ state: 'notified' }, this.notified.size);
     this.deps.metrics?.services.set({ state: 'waiting' }, this.waiting.size);
+  }
+
+  // ---- nodeInfo (DF_INCLUDE_NODE_IP_INFO) -------------------------------------------------------
+
+  private wantsNodeInfo(snap: ServiceSnapshot): boolean {
+    return this.deps.opts.includeNodeInfo === true && scrapeNetwork(snap) !== undefined;
+  }
+
+  private setNodeInfo(id: string, info: string | undefined): void {
+    if (info === undefined) this.nodeInfo.delete(id);
+    else this.nodeInfo.set(id, info);
+  }
+
+  /** nodeInfo of each service from one task listing and one node listing. */
+  private async lookupNodeInfo(snaps: readonly ServiceSnapshot[]): Promise<Map<string, string | undefined>> {
+    const { api } = this.deps;
+    const [tasks, nodes] = await Promise.all([
+      this.docker('task ls', () => api.activeTasks(snaps.map((s) => s.id))),
+      this.docker('node ls', () => api.listNodes()),
+    ]);
+    const hostnames = new Map(nodes.map((n) => [n.id, n.hostname]));
+    return new Map(
+      snaps.map((s) => [
+        s.id,
+        nodeInfoParam(
+          tasks.filter((t) => t.serviceId === s.id),
+          hostnames,
+          scrapeNetwork(s) ?? '',
+        ),
+      ]),
+    );
+  }
+
+  /**
+   * Tasks move, start and stop without a service event: after each reconcile (and a task start),
+   * recompute nodeInfo of the notified services that carry it and re-send those whose nodeInfo
+   * changed, as upstream's cache comparison does (nodeInfo is part of what it compares).
+   */
+  private async refreshNodeInfo(onlyId?: string): Promise<void> {
+    const snaps = [...this.notified.values()].filter(
+      (s) => this.wantsNodeInfo(s) && (onlyId === undefined || s.id === onlyId),
+    );
+    if (snaps.length === 0) return;
+    const infos = await this.lookupNodeInfo(snaps).catch(() => null);
+    if (!infos) return;
+    await Promise.all(
+      snaps.map((s) =>
+        this.serial.run(s.id, () => {
+          // Replaced meanwhile: its commit collected a newer nodeInfo.
+          if (this.notified.get(s.id) !== s) return;
+          const next = infos.get(s.id);
+          if (next === this.nodeInfo.get(s.id)) return;
+          this.setNodeInfo(s.id, next);
+          this.send('create', s);
+        }),
+      ),
+    );
   }
 
   // ---- waiting for the first running task ------------------------------------------------------
@@ -288,9 +360,9 @@ export class ServiceSync {
         () => new Set<string>(),
       );
       for (const id of running) {
-        void this.serial.run(id, () => {
+        void this.serial.run(id, async () => {
           const w = this.waiting.get(id);
-          if (w) this.commit(w.snapshot);
+          if (w) await this.commit(w.snapshot);
         });
       }
       if (!this.waiterAgain) await this.sleep(opts.taskPollMs);

@@ -1,5 +1,12 @@
 import Docker from 'dockerode';
-import { DockerError, type ServiceEvent, type SwarmApi, type SwarmNode, type SwarmService } from './types.js';
+import {
+  DockerError,
+  type ServiceEvent,
+  type SwarmApi,
+  type SwarmNode,
+  type SwarmService,
+  type SwarmTask,
+} from './types.js';
 
 /** dockerode connection options from `unix:///path`, `tcp://host:port` or `http://host:port`. */
 export function dockerOptions(host: string): Docker.DockerOptions {
@@ -92,6 +99,35 @@ export function createSwarmApi(host: string): SwarmApi {
         if (isRecord(t) && isRecord(t.Status) && t.Status.State === 'running') out.add(s(t.ServiceID));
       }
       return out;
+    },
+
+    async activeTasks(serviceIds) {
+      if (serviceIds.length === 0) return [];
+      let tasks: unknown[];
+      try {
+        tasks = await docker.listTasks({
+          filters: { service: [...serviceIds], 'desired-state': ['running'] },
+        });
+      } catch (e) {
+        throw new DockerError('task ls', e);
+      }
+      return tasks
+        .filter(
+          (t): t is Record<string, unknown> =>
+            isRecord(t) &&
+            isRecord(t.Status) &&
+            (t.Status.State === 'running' || t.Status.State === 'starting'),
+        )
+        .map((t): SwarmTask => {
+          const networks: Record<string, string> = {};
+          for (const a of Array.isArray(t.NetworksAttachments) ? t.NetworksAttachments : []) {
+            if (!isRecord(a) || !isRecord(a.Network) || !isRecord(a.Network.Spec)) continue;
+            const name = s(a.Network.Spec.Name);
+            const first = Array.isArray(a.Addresses) ? s(a.Addresses[0]) : '';
+            if (name && first) networks[name] = first.split('/')[0] ?? first;
+          }
+          return { serviceId: s(t.ServiceID), nodeId: s(t.NodeID), networks };
+        });
     },
 
     async listNodes() {

@@ -39,12 +39,25 @@ export interface SwarmNode {
   readonly engineLabels: Readonly<Record<string, string>>;
 }
 
+/** A task of a service that is starting or running: where it runs, its address on each network. */
+export interface SwarmTask {
+  readonly serviceId: string;
+  readonly nodeId: string;
+  /** First address of the task on each attached network, by network name, without the prefix length. */
+  readonly networks: Readonly<Record<string, string>>;
+}
+
 export interface SwarmApi {
   listServices(): Promise<SwarmService[]>;
   /** null when the service does not exist (any more). */
   inspectService(id: string): Promise<SwarmService | null>;
   /** IDs (among `serviceIds`) of services with at least one task in state running. */
   servicesWithRunningTasks(serviceIds: readonly string[]): Promise<Set<string>>;
+  /**
+   * Tasks (among `serviceIds`) meant to run and starting or running: the container exists and has
+   * its addresses (a task seen at its container's start is still `starting` in Swarm).
+   */
+  activeTasks(serviceIds: readonly string[]): Promise<SwarmTask[]>;
   listNodes(): Promise<SwarmNode[]>;
   /**
    * Service events (type=service, plus task container starts) until the stream ends, errors or `signal` aborts. `onOpen` runs

@@ -40,6 +40,7 @@ describe('listener env', () => {
       reconcileIntervalMs: 30000,
       useEvents: true,
       notifyImmediately: false,
+      includeNodeInfo: false,
       serviceNamePrefix: '',
       dockerHost: 'unix:///var/run/docker.sock',
       apiPort: 8080,
@@ -103,7 +104,8 @@ describe('listener env', () => {
     [{ DF_NOTIFY_CREATE_SERVICE_URL: 'proxy:8080/reconfigure' }, 'DF_NOTIFY_CREATE_SERVICE_URL'],
     [{ DF_NOTIFY_REMOVE_SERVICE_URL: 'ftp://x/y' }, 'DF_NOTIFY_REMOVE_SERVICE_URL'],
     [{ DF_NOTIFY_CREATE_SERVICE_METHOD: 'FETCH' }, 'DF_NOTIFY_CREATE_SERVICE_METHOD'],
-    [{ DF_INCLUDE_NODE_IP_INFO: 'true' }, 'DF_INCLUDE_NODE_IP_INFO'],
+    [{ DF_INCLUDE_NODE_IP_INFO: 'maybe' }, 'DF_INCLUDE_NODE_IP_INFO'],
+    [{ DF_NODE_IP_INFO_INCLUDES_TASK_ADDRESS: 'false' }, 'DF_NODE_IP_INFO_INCLUDES_TASK_ADDRESS'],
     [{ DOCKER_HOST: 'ssh://x' }, 'DOCKER_HOST'],
     [{ API_PORT: '99999' }, 'API_PORT'],
   ])('%j stops start-up naming the variable', (env, name) => {
@@ -116,7 +118,9 @@ describe('listener env', () => {
     expect(msg).toContain('API_PORT');
   });
 
-  it('DF_INCLUDE_NODE_IP_INFO=false is accepted', () => {
-    expect(() => load({ DF_INCLUDE_NODE_IP_INFO: 'false' })).not.toThrow();
+  it('DF_INCLUDE_NODE_IP_INFO: true and false are accepted (off by default)', () => {
+    expect(load({ DF_INCLUDE_NODE_IP_INFO: 'true' }).includeNodeInfo).toBe(true);
+    expect(load({ DF_INCLUDE_NODE_IP_INFO: 'false' }).includeNodeInfo).toBe(false);
+    expect(load({}).includeNodeInfo).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
 import type { Logger } from '@flowproxy/runtime';
 import { createLogger } from '@flowproxy/runtime';
-import type { ServiceEvent, SwarmApi, SwarmNode, SwarmService } from '../../src/docker/types.js';
+import type { ServiceEvent, SwarmApi, SwarmNode, SwarmService, SwarmTask } from '../../src/docker/types.js';
 
 export const silentLog: Logger = createLogger('test', { silent: true });
 
@@ -25,6 +25,9 @@ export function svc(
 export class FakeSwarm implements SwarmApi {
   services = new Map<string, SwarmService>();
   running = new Set<string>();
+  /** Tasks with their placement and addresses (activeTasks, nodeInfo). */
+  tasks: SwarmTask[] = [];
+  nodes: SwarmNode[] = [];
   taskCalls = 0;
   listCalls = 0;
   failList = false;
@@ -50,8 +53,12 @@ export class FakeSwarm implements SwarmApi {
     return new Set(ids.filter((id) => this.running.has(id)));
   }
 
+  async activeTasks(ids: readonly string[]): Promise<SwarmTask[]> {
+    return this.tasks.filter((t) => ids.includes(t.serviceId));
+  }
+
   async listNodes(): Promise<SwarmNode[]> {
-    return [];
+    return this.nodes;
   }
 
   emit(e: ServiceEvent): void {

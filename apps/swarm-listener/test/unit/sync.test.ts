@@ -8,7 +8,7 @@ import { FakeSwarm, silentLog, svc } from './fakes.js';
 const labels = { 'com.df.notify': 'true', 'com.df.servicePath': '/demo', 'com.df.port': '8080' };
 const syncs: ServiceSync[] = [];
 
-function setup(opts: { immediate?: boolean } = {}) {
+function setup(opts: { immediate?: boolean; nodeInfo?: boolean } = {}) {
   const api = new FakeSwarm();
   const sent: Notification[] = [];
   const metrics = createMetrics();
@@ -21,6 +21,7 @@ function setup(opts: { immediate?: boolean } = {}) {
       notifyLabel: 'com.df.notify',
       serviceNamePrefix: '',
       notifyImmediately: opts.immediate ?? false,
+      includeNodeInfo: opts.nodeInfo ?? false,
       taskPollMs: 1,
       taskWaitMs: 60_000,
     },
@@ -198,6 +199,69 @@ describe('ServiceSync', () => {
       const text = await metrics.registry.metrics();
       expect(text).toContain('swarm_listener_services_watched{state="notified"} 1');
       expect(text).toContain('swarm_listener_services_watched{state="waiting"} 1');
+    });
+  });
+
+  describe('nodeInfo (DF_INCLUDE_NODE_IP_INFO)', () => {
+    const node = (id: string, hostname: string) => ({
+      id,
+      hostname,
+      address: '10.1.0.1',
+      versionIndex: 1,
+      state: 'ready',
+      role: 'manager',
+      availability: 'active',
+      labels: {},
+      engineLabels: {},
+    });
+    const scraped = { ...labels, 'com.df.scrapeNetwork': 'monitor' };
+
+    it('is sent with services labelled com.df.scrapeNetwork, and in get-services', async () => {
+      const { api, sync, sent } = setup({ nodeInfo: true });
+      api.nodes = [node('n1', 'node-1')];
+      api.tasks = [{ serviceId: 'a', nodeId: 'n1', networks: { monitor: '10.0.9.3', other: '10.0.7.3' } }];
+      api.put(svc('a', 'a', scraped));
+      api.put(svc('b', 'b', labels));
+      api.running.add('a').add('b');
+      await sync.reconcile();
+      await eventually(() => expect(sent).toHaveLength(2));
+      const info = '[["node-1","10.0.9.3","n1"]]';
+      expect(sent.find((n) => n.service === 'a')?.params.nodeInfo).toBe(info);
+      expect(sent.find((n) => n.service === 'b')?.params.nodeInfo).toBeUndefined();
+      expect(sync.services().map((p) => p.nodeInfo)).toEqual([info, undefined]);
+    });
+
+    it('is re-sent when the tasks move, and not otherwise', async () => {
+      const { api, sync, sent } = setup({ nodeInfo: true });
+      api.nodes = [node('n1', 'node-1'), node('n2', 'node-2')];
+      api.tasks = [{ serviceId: 'a', nodeId: 'n1', networks: { monitor: '10.0.9.3' } }];
+      api.put(svc('a', 'a', scraped));
+      api.running.add('a');
+      await sync.reconcile();
+      await eventually(() => expect(sent).toHaveLength(1));
+      await sync.reconcile();
+      await sync.idle();
+      expect(sent).toHaveLength(1);
+      api.tasks = [
+        { serviceId: 'a', nodeId: 'n2', networks: { monitor: '10.0.9.4' } },
+        { serviceId: 'a', nodeId: 'n1', networks: { monitor: '10.0.9.3' } },
+      ];
+      sync.onEvent({ action: 'task-started', id: 'a' });
+      await eventually(() => expect(sent).toHaveLength(2));
+      expect(sent[1]?.kind).toBe('create');
+      expect(sent[1]?.params.nodeInfo).toBe('[["node-1","10.0.9.3","n1"],["node-2","10.0.9.4","n2"]]');
+    });
+
+    it('is not collected when DF_INCLUDE_NODE_IP_INFO is off', async () => {
+      const { api, sync, sent } = setup();
+      api.nodes = [node('n1', 'node-1')];
+      api.tasks = [{ serviceId: 'a', nodeId: 'n1', networks: { monitor: '10.0.9.3' } }];
+      api.put(svc('a', 'a', scraped));
+      api.running.add('a');
+      await sync.reconcile();
+      await eventually(() => expect(sent).toHaveLength(1));
+      expect(sent[0]?.params.nodeInfo).toBeUndefined();
+      expect(sent[0]?.params.scrapeNetwork).toBe('monitor');
     });
   });
 });
