@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { DOMAIN_ALGOS, type UserEntry } from '@flowproxy/protocol';
 import { bool, EnvError, int, list, loadEnv, oneOf, readSecret, str, type EnvVar } from '@flowproxy/runtime';
 import type { BindSpec, ProxySettings } from './config/settings.js';
@@ -323,8 +326,9 @@ export const PROXY_ENV = {
   runtimeDir: v({
     name: 'RUNTIME_DIR',
     parse: str,
-    default: '/var/run/flowproxy',
-    doc: 'HAProxy pid file, master and admin sockets, server-state file, validation scratch space',
+    default: '',
+    defaultDoc: '`<tmp>/flowproxy-<hash of CONFIG_DIR>`',
+    doc: 'HAProxy pid file, master and admin sockets, server-state file, validation scratch space. One control plane per directory (a lock file refuses a second one), so the default is derived from CONFIG_DIR: two proxies with different CONFIG_DIRs never share it. The image sets `/var/run/flowproxy`',
   }),
   haproxyBin: v({ name: 'HAPROXY_BIN', parse: str, default: 'haproxy', doc: 'HAProxy executable' }),
   initAddr: v({
@@ -434,7 +438,16 @@ export function loadProxyConfig(
   const statsPass = pick(cfg.statsPassEnv, 'STATS_PASS', cfg.statsPass, safeText);
   const statsUri = pick(cfg.statsUriEnv, 'STATS_URI', cfg.statsUri, uri) || cfg.statsUri;
   if (problems.length > 0) throw new EnvError(problems);
-  return { ...cfg, statsUser, statsPass, statsUri };
+  // Absolute: HAProxy's master re-executes itself with these paths, and adoption compares them.
+  const configDir = resolve(cfg.configDir);
+  const runtimeDir = cfg.runtimeDir === '' ? defaultRuntimeDir(configDir) : resolve(cfg.runtimeDir);
+  return { ...cfg, configDir, runtimeDir, statsUser, statsPass, statsUri };
+}
+
+/** RUNTIME_DIR's default: one per CONFIG_DIR, short enough for unix socket paths (108 bytes). */
+export function defaultRuntimeDir(configDir: string): string {
+  const id = createHash('sha256').update(resolve(configDir)).digest('hex').slice(0, 12);
+  return join(tmpdir(), `flowproxy-${id}`);
 }
 
 /** The renderer's view of the configuration; `certs` is filled per render (certificates change at runtime). */

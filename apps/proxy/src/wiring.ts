@@ -7,7 +7,13 @@ import { ProxyControl } from './control/control.js';
 import { dnsPeers, staticPeers } from './distribute/peers.js';
 import { envServices, ignoredEnv, loadProxyConfig, type ProxyConfig } from './env.js';
 import { checkConfig } from './haproxy/check.js';
-import { HaproxyMaster } from './haproxy/master.js';
+import { HaproxyError, HaproxyMaster } from './haproxy/master.js';
+import {
+  acquireRuntimeLock,
+  ensureRuntimeDir,
+  RuntimeDirError,
+  type RuntimeLock,
+} from './haproxy/runtime-lock.js';
 import { createMetrics } from './metrics.js';
 import { ReloadPipeline } from './reload/pipeline.js';
 import { makeRender } from './render-adapter.js';
@@ -29,7 +35,20 @@ try {
   process.exit(1);
 }
 const logger = createLogger('proxy', { level: cfg.logLevel });
-for (const dir of [cfg.configDir, cfg.runtimeDir, cfg.certsDir]) mkdirSync(dir, { recursive: true });
+/** Start-up problems that only the operator can fix: logged with their code, then exit 1. */
+const fatal = (e: Error & { code: string }): never => {
+  logger.error(e.message, { event: 'start.failed', code: e.code });
+  process.exit(1);
+};
+let lock: RuntimeLock;
+try {
+  for (const dir of [cfg.configDir, cfg.certsDir]) mkdirSync(dir, { recursive: true });
+  ensureRuntimeDir(cfg.runtimeDir);
+  lock = acquireRuntimeLock(cfg.runtimeDir);
+} catch (e) {
+  if (!(e instanceof RuntimeDirError)) throw e;
+  fatal(e);
+}
 
 const metrics = createMetrics();
 const master = new HaproxyMaster({
@@ -88,7 +107,11 @@ for (const d of dropped)
     serviceName: d.name,
     message: d.message,
   });
-const how = await master.startOrAdopt();
+const how = await master
+  .startOrAdopt()
+  .catch((e: Error) =>
+    e instanceof HaproxyError && e.code === 'HAPROXY_FOREIGN_MASTER' ? fatal(e) : Promise.reject(e),
+  );
 master.onRestart = () =>
   logger.warn('HAProxy was restarted with the current configuration', { event: 'haproxy.restart' });
 logger.info('state loaded', {
@@ -175,6 +198,7 @@ const shutdown = async (signal: string): Promise<void> => {
   server.closeAllConnections();
   await Promise.race([pipeline.idle(), new Promise((r) => setTimeout(r, 5000))]);
   await master.stop();
+  lock.release();
   process.exit(0);
 };
 process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -3,12 +3,14 @@ import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Logger } from '@flowproxy/runtime';
+import { alive } from './proc.js';
 import { parseShowProc, type ProcInfo } from './show-proc.js';
 import { sendCommand } from './socket.js';
 
 export class HaproxyError extends Error {
   constructor(
-    readonly code: 'HAPROXY_START_FAILED' | 'HAPROXY_RELOAD_FAILED' | 'HAPROXY_NOT_RUNNING',
+    readonly code:
+      'HAPROXY_START_FAILED' | 'HAPROXY_RELOAD_FAILED' | 'HAPROXY_NOT_RUNNING' | 'HAPROXY_FOREIGN_MASTER',
     message: string,
   ) {
     super(message);
@@ -35,14 +37,8 @@ export const runtimePaths = (runtimeDir: string) => ({
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+/** How often an adopted master's liveness is checked. */
+const ADOPTED_POLL_MS = 50;
 
 /**
  * HAProxy in master-worker mode (`-W -S master.sock`): the only place that starts it. A reload is
@@ -70,7 +66,12 @@ export class HaproxyMaster {
     return this.masterPid;
   }
 
-  /** Adopts a live master of ours (pid file + matching command line) and reloads it, or starts one. */
+  /**
+   * Adopts a live master of ours and reloads it, or starts one. Ours means: the pid file's process
+   * was started with our master socket *and* our configuration file (its /proc cmdline, which the
+   * master keeps when it re-executes itself on reload). A master on our socket with another configuration belongs to a
+   * neighbour that shares RUNTIME_DIR: refused, never adopted, reloaded or stopped.
+   */
   async startOrAdopt(): Promise<'adopted' | 'started'> {
     const pid = this.previousMaster();
     if (pid !== undefined) {
@@ -92,12 +93,20 @@ export class HaproxyMaster {
       return undefined;
     }
     if (!Number.isInteger(pid) || pid <= 1 || !alive(pid)) return undefined;
+    let cmdline: string[];
     try {
-      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-      return cmdline.some((a) => a.startsWith(this.paths.masterSock)) ? pid : undefined;
+      cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
     } catch {
       return undefined;
     }
+    if (!cmdline.some((a) => a.startsWith(this.paths.masterSock))) return undefined; // a reused pid
+    const cfg = cmdline[cmdline.indexOf('-f') + 1];
+    if (cmdline.indexOf('-f') < 0 || cfg !== this.opts.cfgFile)
+      throw new HaproxyError(
+        'HAPROXY_FOREIGN_MASTER',
+        `RUNTIME_DIR ${this.opts.runtimeDir} has a running HAProxy master (pid ${pid}) of another configuration (${cfg ?? 'unknown'}, not ${this.opts.cfgFile}): refusing to adopt or replace it; give each proxy its own RUNTIME_DIR`,
+      );
+    return pid;
   }
 
   async start(): Promise<void> {
@@ -162,10 +171,11 @@ export class HaproxyMaster {
     }
   }
 
+  /** A master that died (it exits when a worker crashes) is started again at once, then with a backoff. */
   private async restartLater(): Promise<void> {
     this.masterPid = undefined;
     for (let attempt = 1; !this.stopping; attempt++) {
-      await sleep(Math.min(200 * attempt, 2000));
+      if (attempt > 1) await sleep(Math.min(200 * (attempt - 1), 2000));
       if (this.stopping) return;
       try {
         await this.start();
@@ -181,14 +191,17 @@ export class HaproxyMaster {
     }
   }
 
-  /** An adopted master is not our child: poll it so its death is noticed too. */
+  /**
+   * An adopted master is not our child, so no exit event tells us it died: poll it (a signal-0
+   * kill is a cheap syscall) often enough that recovery stays well under a second.
+   */
   private watchAdopted(): void {
     this.watch = setInterval(() => {
       const pid = this.masterPid;
       if (pid === undefined || this.child || this.stopping || alive(pid)) return;
       this.opts.logger.error('adopted HAProxy master is gone', { event: 'haproxy.exit', pid });
       void this.restartLater();
-    }, 1000);
+    }, ADOPTED_POLL_MS);
     this.watch.unref();
   }
 
