@@ -8,7 +8,7 @@ import { forwardToPeers } from '../distribute/forward.js';
 import type { PeerResolver } from '../distribute/peers.js';
 import type { Metrics } from '../metrics.js';
 import type { ReloadPipeline } from '../reload/pipeline.js';
-import { maskSpec } from './mask.js';
+import { maskConfigText, maskSpec } from './mask.js';
 
 export const API_PREFIX = '/v1/docker-flow-proxy';
 
@@ -189,7 +189,7 @@ export function createApp(deps: ApiDeps): express.Express {
       res.status(500).json(errorReply(500, 'NO_CONFIG', 'no configuration has been written yet').body);
       return;
     }
-    res.status(200).type('text/plain').send(cfg);
+    res.status(200).type('text/plain').send(maskConfigText(cfg));
   });
 
   route('ping', async () => ({ status: 200, body: { Status: 'OK', Message: '' } }));

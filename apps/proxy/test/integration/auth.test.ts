@@ -144,3 +144,17 @@ describe('env vars from secrets (dfp_<lowercase name> wins over the env var)', (
     expect(fromSecrets.log()).not.toContain('secret-pass');
   });
 });
+
+describe('the config endpoint (issue 11: passwords in the open)', () => {
+  it('shows no password, no hash and no stats credentials in the text config', async () => {
+    await route(withUsers, 'serviceName=own&servicePath=/own&users=svc-user:svc-pass');
+    await route(fromSecrets, 'serviceName=demo&servicePath=/demo');
+    const plain = (await api(withUsers.apiUrl, 'config')).body;
+    expect(plain).toMatch(/userlist/);
+    expect(plain).not.toMatch(/my-pass-1|my-pass-2|svc-pass|my-user:my-pass|stats auth '(?!\*\*\*:\*\*\*')/);
+    expect(plain).toContain("user svc-user insecure-password '***'");
+    const hashed = (await api(fromSecrets.apiUrl, 'config')).body;
+    expect(hashed).not.toContain(sha512('password'));
+    expect(hashed).not.toMatch(/secret-user|secret-pass/);
+  });
+});
