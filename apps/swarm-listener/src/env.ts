@@ -118,6 +118,32 @@ export const LISTENER_ENV = {
     defaultDoc: '`GET`',
     doc: 'HTTP method per remove URL, aligned as above.',
   },
+  notifyCreateNodeUrl: {
+    name: 'DF_NOTIFY_CREATE_NODE_URL',
+    parse: urls,
+    default: [],
+    defaultDoc: '—',
+    doc: 'Comma list of URLs notified (GET, as upstream) when a Swarm node joins, changes (state, address, role, availability, labels) or comes back from `down`. Parameters: `id`, `hostname`, `address`, `versionIndex`, `state`, `role`, `availability` and every `com.df.*` engine and node label without the prefix (node labels win, the fixed keys win over labels). The upstream secret `df_notify_create_node_url` is appended. Same retries and supersede rules as services, per node.',
+  },
+  notifyRemoveNodeUrl: {
+    name: 'DF_NOTIFY_REMOVE_NODE_URL',
+    parse: urls,
+    default: [],
+    defaultDoc: '—',
+    doc: 'Comma list of URLs notified (GET) when a node leaves the Swarm or goes `down`; parameters `id`, `hostname`, `address`. The upstream secret `df_notify_remove_node_url` is appended.',
+  },
+  nodePollingInterval: {
+    name: 'DF_NODE_POLLING_INTERVAL',
+    parse: pollingInterval,
+    default: -1,
+    doc: 'Seconds between comparisons of the node list with what was announced (only with node URLs set). `-1` or `0`: every 30 s. Runs whether or not node events are used.',
+  },
+  useNodeEvents: {
+    name: 'DF_USE_DOCKER_NODE_EVENTS',
+    parse: bool,
+    default: true,
+    doc: 'Follow Docker node events (on the same stream as service events): a node change is announced at once. false: polling only.',
+  },
   notifyLabel: {
     name: 'DF_NOTIFY_LABEL',
     parse: str,
@@ -221,6 +247,10 @@ export interface Endpoint {
 export interface ListenerConfig {
   readonly createEndpoints: readonly Endpoint[];
   readonly removeEndpoints: readonly Endpoint[];
+  readonly createNodeEndpoints: readonly Endpoint[];
+  readonly removeNodeEndpoints: readonly Endpoint[];
+  readonly nodeReconcileIntervalMs: number;
+  readonly useNodeEvents: boolean;
   readonly notifyLabel: string;
   readonly retries: number;
   readonly retryIntervalMs: number;
@@ -266,9 +296,16 @@ export function loadListenerConfig(
     ...extra('df_notify_remove_service_url'),
   ];
   const reconcileSeconds = v.pollingInterval > 0 ? v.pollingInterval : DEFAULT_RECONCILE_SECONDS;
+  const nodeSeconds = v.nodePollingInterval > 0 ? v.nodePollingInterval : DEFAULT_RECONCILE_SECONDS;
+  // Upstream always sends node notifications with GET.
+  const get = (list: string[]): Endpoint[] => list.map((url) => ({ url, method: 'GET' }));
   return {
     createEndpoints: alignMethods(createUrls, v.createMethod),
     removeEndpoints: alignMethods(removeUrls, v.removeMethod),
+    createNodeEndpoints: get([...v.notifyCreateNodeUrl, ...extra('df_notify_create_node_url')]),
+    removeNodeEndpoints: get([...v.notifyRemoveNodeUrl, ...extra('df_notify_remove_node_url')]),
+    nodeReconcileIntervalMs: Math.round(nodeSeconds * 1000),
+    useNodeEvents: v.useNodeEvents,
     notifyLabel: v.notifyLabel.trim() || DEFAULT_NOTIFY_LABEL,
     retries: v.retry,
     retryIntervalMs: Math.round(v.retryInterval * 1000),

@@ -2,7 +2,8 @@
 import { createServer } from 'node:http';
 import { createLogger, EnvError } from '@flowproxy/runtime';
 import { createApi } from './api/server.js';
-import { followEvents } from './core/follow.js';
+import { DEFAULT_FOLLOW, followEvents } from './core/follow.js';
+import { NodeSync } from './core/node-sync.js';
 import { nodeParams } from './core/nodes.js';
 import { ServiceSync } from './core/sync.js';
 import { Dispatcher } from './delivery/dispatcher.js';
@@ -35,15 +36,21 @@ const cfg = config();
 const log = createLogger('swarm-listener', { level: cfg.logLevel });
 const metrics = createMetrics({ defaults: true });
 const api = createSwarmApi(cfg.dockerHost);
+const transport = limitConcurrency(httpTransport, MAX_IN_FLIGHT);
+const policy = { attempts: cfg.retries, intervalMs: cfg.retryIntervalMs, timeoutMs: cfg.notifyTimeoutMs };
 const dispatcher = new Dispatcher(
   { create: cfg.createEndpoints, remove: cfg.removeEndpoints },
-  createSender(
-    limitConcurrency(httpTransport, MAX_IN_FLIGHT),
-    { attempts: cfg.retries, intervalMs: cfg.retryIntervalMs, timeoutMs: cfg.notifyTimeoutMs },
-    log,
-    metrics,
-  ),
+  createSender(transport, policy, log, metrics),
 );
+// Node notifications: same delivery rules, their own ordering per node ID.
+const nodeDispatcher = new Dispatcher(
+  { create: cfg.createNodeEndpoints, remove: cfg.removeNodeEndpoints },
+  createSender(transport, policy, log, metrics, 'node'),
+);
+const nodeSync =
+  cfg.createNodeEndpoints.length + cfg.removeNodeEndpoints.length > 0
+    ? new NodeSync({ api, notify: (n) => void nodeDispatcher.submit(n), log, metrics })
+    : null;
 const sync = new ServiceSync({
   api,
   notify: (n) => void dispatcher.submit(n),
@@ -88,6 +95,8 @@ http.listen(cfg.apiPort, () => {
     dockerHost: cfg.dockerHost,
     createUrls: cfg.createEndpoints.map((e) => `${e.method} ${e.url}`),
     removeUrls: cfg.removeEndpoints.map((e) => `${e.method} ${e.url}`),
+    createNodeUrls: cfg.createNodeEndpoints.map((e) => e.url),
+    removeNodeUrls: cfg.removeNodeEndpoints.map((e) => e.url),
     events: cfg.useEvents,
     reconcileIntervalMs: cfg.reconcileIntervalMs,
     retries: cfg.retries,
@@ -98,22 +107,40 @@ http.listen(cfg.apiPort, () => {
     log.warn('DF_NOTIFY_CREATE_SERVICE_URL is empty: nothing will be notified');
 });
 
-if (cfg.useEvents) {
+// Node events matter for node notifications and, through task placement, for nodeInfo.
+const kinds = {
+  services: cfg.useEvents,
+  nodes: cfg.useNodeEvents && (nodeSync !== null || cfg.includeNodeInfo),
+};
+if (kinds.services || kinds.nodes) {
   // The first reconcile runs once the stream is open, so no change falls between the two.
   void followEvents(
     api,
     {
-      onEvent: (e) => sync.onEvent(e),
-      onOpen: () => void sync.reconcile(),
+      onEvent: (e) => {
+        if (e.action !== 'node') return sync.onEvent(e);
+        void nodeSync?.reconcile();
+        if (cfg.includeNodeInfo) void sync.reconcile();
+      },
+      onOpen: () => {
+        void sync.reconcile();
+        void nodeSync?.reconcile();
+      },
       onReconnect: () => metrics.reconnects.inc(),
     },
     log,
     stop.signal,
+    DEFAULT_FOLLOW,
+    kinds,
   );
 } else {
   void sync.reconcile();
+  void nodeSync?.reconcile();
 }
 const timer = setInterval(() => void sync.reconcile(), cfg.reconcileIntervalMs);
+const nodeTimer = nodeSync
+  ? setInterval(() => void nodeSync.reconcile(), cfg.nodeReconcileIntervalMs)
+  : undefined;
 // Until the first reconcile succeeds (Docker not reachable yet), retry it every second.
 const firstTry = setInterval(() => {
   if (sync.isReady()) clearInterval(firstTry);
@@ -125,7 +152,9 @@ function shutdown(signal: string): void {
   stop.abort();
   sync.stop();
   dispatcher.abortAll();
+  nodeDispatcher.abortAll();
   clearInterval(timer);
+  clearInterval(nodeTimer);
   clearInterval(firstTry);
   http.close();
   setTimeout(() => process.exit(0), 200).unref();

@@ -1,5 +1,5 @@
 import type { Logger } from '@flowproxy/runtime';
-import type { ServiceEvent, SwarmApi } from '../docker/types.js';
+import type { DockerEvent, EventKinds, SwarmApi } from '../docker/types.js';
 import { abortableSleep } from './sleep.js';
 
 export interface FollowOptions {
@@ -32,13 +32,14 @@ export function nextBackoff(
 export async function followEvents(
   api: SwarmApi,
   handlers: {
-    onEvent: (e: ServiceEvent) => void;
+    onEvent: (e: DockerEvent) => void;
     onOpen: (reconnect: boolean) => void;
     onReconnect: () => void;
   },
   log: Logger,
   signal: AbortSignal,
   o: FollowOptions = DEFAULT_FOLLOW,
+  kinds?: EventKinds,
 ): Promise<void> {
   let backoff = o.minBackoffMs;
   let connectedBefore = false;
@@ -46,12 +47,16 @@ export async function followEvents(
     let openedAt: number | null = null;
     try {
       const reconnect = connectedBefore;
-      for await (const ev of api.events(signal, () => {
-        openedAt = Date.now();
-        connectedBefore = true;
-        log.info(reconnect ? 'event stream reopened' : 'event stream open');
-        handlers.onOpen(reconnect);
-      })) {
+      for await (const ev of api.events(
+        signal,
+        () => {
+          openedAt = Date.now();
+          connectedBefore = true;
+          log.info(reconnect ? 'event stream reopened' : 'event stream open');
+          handlers.onOpen(reconnect);
+        },
+        kinds,
+      )) {
         handlers.onEvent(ev);
       }
       if (!signal.aborted) log.warn('event stream ended');

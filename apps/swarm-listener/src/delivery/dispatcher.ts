@@ -3,7 +3,10 @@ import type { NotificationKind } from './classify.js';
 import type { Outcome } from './deliver.js';
 
 export interface Notification {
-  /** serviceName as sent: the proxy keys routes by it, so ordering and cancellation do too. */
+  /**
+   * serviceName as sent: the proxy keys routes by it, so ordering and cancellation do too (for
+   * node notifications, the node ID).
+   */
   readonly service: string;
   readonly kind: NotificationKind;
   readonly params: Readonly<Record<string, string>>;

@@ -5,23 +5,30 @@ import { urlLabel } from '../metrics.js';
 import { deliver, type RetryPolicy, type Transport } from './deliver.js';
 import type { SendFn } from './dispatcher.js';
 
+/** What a notification is about: services, or Swarm nodes (DF_NOTIFY_*_NODE_URL). */
+export type Subject = 'service' | 'node';
+
 /** deliver() with the upstream log lines and the per-URL metrics. */
 export function createSender(
   transport: Transport,
   policy: RetryPolicy,
   log: Logger,
   metrics?: Metrics,
+  subject: Subject = 'service',
 ): SendFn {
   return async (ep, n, signal) => {
     const url = withQuery(ep.url, n.params);
     const labels = { url: urlLabel(ep.url), kind: n.kind };
-    if (n.kind === 'remove') log.info(removedLogLine(ep.url, n.params.serviceName ?? n.service));
+    const verb = n.kind === 'remove' ? 'removed' : 'created';
+    // Node parameters carry no secrets: upstream logs the full URL.
+    if (subject === 'node') log.info(`Sending node ${verb} notification to ${url}`);
+    else if (n.kind === 'remove') log.info(removedLogLine(ep.url, n.params.serviceName ?? n.service));
     else log.info(`Sending service created notification to ${ep.url}?${maskedQuery(n.params)}`);
     const started = performance.now();
     const outcome = await deliver(transport, url, ep.method, n.kind, policy, signal, (attempt, reason) => {
       metrics?.retried.inc(labels);
       log.warn('notification failed, retrying', {
-        service: n.service,
+        [subject]: n.service,
         kind: n.kind,
         url: ep.url,
         attempt,
@@ -29,7 +36,7 @@ export function createSender(
         retryInMs: policy.intervalMs,
       });
     });
-    const meta = { service: n.service, kind: n.kind, url: ep.url, attempts: outcome.attempts };
+    const meta = { [subject]: n.service, kind: n.kind, url: ep.url, attempts: outcome.attempts };
     switch (outcome.result) {
       case 'delivered':
         metrics?.sent.inc(labels);

@@ -1,7 +1,8 @@
 import Docker from 'dockerode';
 import {
   DockerError,
-  type ServiceEvent,
+  type DockerEvent,
+  type EventKinds,
   type SwarmApi,
   type SwarmNode,
   type SwarmService,
@@ -27,7 +28,7 @@ function statusCode(e: unknown): number | undefined {
 }
 
 /** A container start still to be checked: with a healthcheck, Swarm counts it running only once healthy. */
-type RawEvent = ServiceEvent | { kind: 'container-start'; serviceId: string; containerId: string };
+type RawEvent = DockerEvent | { kind: 'container-start'; serviceId: string; containerId: string };
 
 function toEvent(line: string): RawEvent | null {
   let raw: unknown;
@@ -46,8 +47,9 @@ function toEvent(line: string): RawEvent | null {
     if (action === 'health_status: healthy') return { action: 'task-started', id: serviceId };
     return null;
   }
-  if (raw.Type !== 'service') return null;
   if (action !== 'create' && action !== 'update' && action !== 'remove') return null;
+  if (raw.Type === 'node') return s(raw.Actor.ID) ? { action: 'node', id: s(raw.Actor.ID) } : null;
+  if (raw.Type !== 'service') return null;
   const id = s(raw.Actor.ID);
   if (!id) return null;
   const name = isRecord(raw.Actor.Attributes) ? s(raw.Actor.Attributes.name) : '';
@@ -156,12 +158,12 @@ export function createSwarmApi(host: string): SwarmApi {
       });
     },
 
-    async *events(signal, onOpen) {
+    async *events(signal, onOpen, kinds: EventKinds = { services: true, nodes: false }) {
       let stream: NodeJS.ReadableStream;
       try {
         stream = await docker.getEvents({
           filters: {
-            type: ['service', 'container'],
+            type: [...(kinds.services ? ['service', 'container'] : []), ...(kinds.nodes ? ['node'] : [])],
             event: ['create', 'update', 'remove', 'start', 'health_status'],
           },
           abortSignal: signal,

@@ -27,6 +27,20 @@ export type ServiceEvent =
   | { readonly action: ServiceEventAction; readonly id: string; readonly name?: string }
   | { readonly action: 'task-started'; readonly id: string };
 
+/** Something happened to a node (type=node events): the node listing is compared again. */
+export interface NodeEvent {
+  readonly action: 'node';
+  readonly id: string;
+}
+
+export type DockerEvent = ServiceEvent | NodeEvent;
+
+/** Which event types to follow (DF_USE_DOCKER_SERVICE_EVENTS, DF_USE_DOCKER_NODE_EVENTS). */
+export interface EventKinds {
+  readonly services: boolean;
+  readonly nodes: boolean;
+}
+
 export interface SwarmNode {
   readonly id: string;
   readonly hostname: string;
@@ -60,10 +74,11 @@ export interface SwarmApi {
   activeTasks(serviceIds: readonly string[]): Promise<SwarmTask[]>;
   listNodes(): Promise<SwarmNode[]>;
   /**
-   * Service events (type=service, plus task container starts) until the stream ends, errors or `signal` aborts. `onOpen` runs
+   * Service events (type=service, plus task container starts) and node events, as `kinds` asks
+   * (default: services only), until the stream ends, errors or `signal` aborts. `onOpen` runs
    * once Docker accepted the subscription, so callers can reconcile without missing a change.
    */
-  events(signal: AbortSignal, onOpen?: () => void): AsyncIterable<ServiceEvent>;
+  events(signal: AbortSignal, onOpen?: () => void, kinds?: EventKinds): AsyncIterable<DockerEvent>;
 }
 
 /** Typed error for Docker failures, so logs and metrics have a stable code. */

@@ -33,6 +33,10 @@ describe('listener env', () => {
     expect(load({})).toEqual({
       createEndpoints: [],
       removeEndpoints: [],
+      createNodeEndpoints: [],
+      removeNodeEndpoints: [],
+      nodeReconcileIntervalMs: 30000,
+      useNodeEvents: true,
       notifyLabel: 'com.df.notify',
       retries: 50,
       retryIntervalMs: 5000,
@@ -122,5 +126,29 @@ describe('listener env', () => {
     expect(load({ DF_INCLUDE_NODE_IP_INFO: 'true' }).includeNodeInfo).toBe(true);
     expect(load({ DF_INCLUDE_NODE_IP_INFO: 'false' }).includeNodeInfo).toBe(false);
     expect(load({}).includeNodeInfo).toBe(false);
+  });
+
+  it('node URLs: always GET, upstream secrets appended; node polling and events', () => {
+    writeFileSync(join(dir, 'df_notify_create_node_url'), 'http://monitor:8080/v1/node/create\n');
+    writeFileSync(join(dir, 'df_notify_remove_node_url'), 'http://monitor:8080/v1/node/remove');
+    const cfg = load(
+      {
+        DF_NOTIFY_CREATE_NODE_URL: 'http://a/create,http://b/create',
+        DF_NOTIFY_CREATE_SERVICE_METHOD: 'POST',
+        DF_NODE_POLLING_INTERVAL: '2.5',
+        DF_USE_DOCKER_NODE_EVENTS: 'false',
+      },
+      dir,
+    );
+    expect(cfg.createNodeEndpoints).toEqual([
+      { url: 'http://a/create', method: 'GET' },
+      { url: 'http://b/create', method: 'GET' },
+      { url: 'http://monitor:8080/v1/node/create', method: 'GET' },
+    ]);
+    expect(cfg.removeNodeEndpoints).toEqual([{ url: 'http://monitor:8080/v1/node/remove', method: 'GET' }]);
+    expect(cfg.nodeReconcileIntervalMs).toBe(2500);
+    expect(cfg.useNodeEvents).toBe(false);
+    expect(problem({ DF_NOTIFY_REMOVE_NODE_URL: 'monitor/remove' })).toContain('DF_NOTIFY_REMOVE_NODE_URL');
+    expect(problem({ DF_NODE_POLLING_INTERVAL: 'often' })).toContain('DF_NODE_POLLING_INTERVAL');
   });
 });

@@ -4,7 +4,7 @@ import { eventually } from '@flowproxy/testkit';
 import { createApi } from '../../src/api/server.js';
 import { followEvents, nextBackoff } from '../../src/core/follow.js';
 import { nodeParams } from '../../src/core/nodes.js';
-import type { ServiceEvent } from '../../src/docker/types.js';
+import type { DockerEvent } from '../../src/docker/types.js';
 import { createMetrics } from '../../src/metrics.js';
 import { FakeSwarm, silentLog } from './fakes.js';
 
@@ -19,7 +19,7 @@ describe('event stream', () => {
 
   it('reopens a stream that ended, counts it, and reports the reopen so the caller reconciles', async () => {
     const api = new FakeSwarm();
-    const events: ServiceEvent[] = [];
+    const events: DockerEvent[] = [];
     const opens: boolean[] = [];
     let reconnects = 0;
     const stop = new AbortController();
