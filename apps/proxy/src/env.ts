@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { DOMAIN_ALGOS, type UserEntry } from '@flowproxy/protocol';
 import { bool, EnvError, int, list, loadEnv, oneOf, readSecret, str, type EnvVar } from '@flowproxy/runtime';
 import type { BindSpec, ProxySettings } from './config/settings.js';
+import { EXPORTER_SCOPES, metricsSocketPath, type ExporterScope } from './haproxy/stats.js';
 import { IGNORED_UPSTREAM_ENV, servicesFromEnv } from './state/env-services.js';
 
 // The only module of the proxy that reads process.env (see docs/ARCHITECTURE.md).
@@ -388,6 +389,18 @@ export const PROXY_ENV = {
     default: 10000,
     doc: 'Timeout of each forwarded request of `distribute=true`',
   }),
+  haproxyMetricsScope: v({
+    name: 'HAPROXY_METRICS_SCOPE',
+    parse: (raw: string) =>
+      list(raw).map((x) => {
+        if (!(EXPORTER_SCOPES as readonly string[]).includes(x))
+          throw new Error(`${x}: must be a comma list of ${EXPORTER_SCOPES.join(', ')}`);
+        return x as ExporterScope;
+      }),
+    default: ['global', 'frontend', 'backend', 'server'] as ExporterScope[],
+    defaultDoc: '`global,frontend,backend,server`',
+    doc: "Which of HAProxy's own `haproxy_*` Prometheus series `/metrics` appends to the control plane's (its built-in exporter's scopes; empty servers slots are left out). Empty: none",
+  }),
   logLevel: v({
     name: 'LOG_LEVEL',
     parse: oneOf(['error', 'warn', 'info', 'debug'] as const),
@@ -491,6 +504,7 @@ export function toSettings(cfg: ProxyConfig, certs: readonly string[]): ProxySet
     sslBindCiphers: cfg.sslBindCiphers,
     certs,
     hardStopAfterSeconds: cfg.hardStopAfter,
+    ...(cfg.haproxyMetricsScope.length > 0 ? { metricsSocket: metricsSocketPath(cfg.runtimeDir) } : {}),
   };
 }
 

@@ -57,6 +57,11 @@ export function createMetrics() {
       help: 'Version of the routing state (increments on every change)',
       registers: [registry],
     }),
+    haproxyScrape: new Gauge({
+      name: 'flowproxy_haproxy_scrape_ok',
+      help: "1 when the last /metrics scrape included HAProxy's own series",
+      registers: [registry],
+    }),
     ready: new Gauge({
       name: 'flowproxy_ready',
       help: '1 once the initial state is applied (successfulinitreload)',

@@ -7,13 +7,14 @@ import { ProxyControl } from './control/control.js';
 import { dnsPeers, staticPeers } from './distribute/peers.js';
 import { envServices, ignoredEnv, loadProxyConfig, type ProxyConfig } from './env.js';
 import { checkConfig } from './haproxy/check.js';
-import { HaproxyError, HaproxyMaster } from './haproxy/master.js';
+import { HaproxyError, HaproxyMaster, runtimePaths } from './haproxy/master.js';
 import {
   acquireRuntimeLock,
   ensureRuntimeDir,
   RuntimeDirError,
   type RuntimeLock,
 } from './haproxy/runtime-lock.js';
+import { fetchHaproxyMetrics, fetchStatsCsv, metricsSocketPath } from './haproxy/stats.js';
 import { createMetrics } from './metrics.js';
 import { ReloadPipeline } from './reload/pipeline.js';
 import { makeRender } from './render-adapter.js';
@@ -162,6 +163,8 @@ const app = createApp({
     : {}),
   listCerts: certs,
   secretsDir: cfg.secretsDir,
+  haproxyMetrics: () => fetchHaproxyMetrics(metricsSocketPath(cfg.runtimeDir), cfg.haproxyMetricsScope),
+  statsCsv: () => fetchStatsCsv(runtimePaths(cfg.runtimeDir).adminSock),
 });
 const server = app.listen(cfg.apiPort, () =>
   logger.info('API listening', { event: 'api.listen', port: cfg.apiPort }),

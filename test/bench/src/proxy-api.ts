@@ -21,7 +21,7 @@ export async function forceReload(apiUrl: string): Promise<number> {
 
 /** Sum of a Prometheus counter/gauge (all label sets matching `filter`). */
 export async function metric(apiUrl: string, name: string, filter = ''): Promise<number> {
-  const text = await (await fetch(`${apiUrl}/metrics`)).text();
+  const text = await (await fetch(new URL('/metrics', apiUrl))).text();
   let sum = 0;
   for (const line of text.split('\n')) {
     if (line.startsWith(name) && line.includes(filter) && /^[a-z_]+(\{[^}]*\})? /.test(line))

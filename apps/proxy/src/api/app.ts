@@ -9,6 +9,7 @@ import type { PeerResolver } from '../distribute/peers.js';
 import type { Metrics } from '../metrics.js';
 import type { ReloadPipeline } from '../reload/pipeline.js';
 import { maskConfigText, maskSpec } from './mask.js';
+import { registerMetricsRoutes, type MetricsRouteDeps } from './metrics-routes.js';
 
 export const API_PREFIX = '/v1/docker-flow-proxy';
 
@@ -25,6 +26,8 @@ export interface ApiDeps {
   readonly notifyListener?: () => Promise<void>;
   readonly listCerts: () => string[];
   readonly secretsDir: string;
+  readonly haproxyMetrics: MetricsRouteDeps['haproxyMetrics'];
+  readonly statsCsv: MetricsRouteDeps['statsCsv'];
 }
 
 /** Query string and body (urlencoded or JSON) as one input; a name given in both must agree. */
@@ -200,17 +203,15 @@ export function createApp(deps: ApiDeps): express.Express {
       : errorReply(503, 'NOT_READY', 'the initial state from the listener is not applied yet'),
   );
 
-  const metricsHandler: Handler = async (_req, res) => {
-    metrics.ready.set(deps.ready() ? 1 : 0);
-    stateHeaders(res);
-    res
-      .status(200)
-      .type(metrics.registry.contentType)
-      .send(await metrics.registry.metrics());
-  };
-  route('metrics', metricsHandler);
-  app.all(['/metrics'], async (req, res) => {
-    await metricsHandler(req, res);
+  registerMetricsRoutes(app, API_PREFIX, {
+    metrics,
+    logger,
+    ready: deps.ready,
+    haproxyMetrics: deps.haproxyMetrics,
+    statsCsv: deps.statsCsv,
+    peers: deps.peers,
+    distributeTimeoutMs: deps.distributeTimeoutMs,
+    stateHeaders,
   });
 
   route(

@@ -14,6 +14,7 @@ import {
 } from './frontends.js';
 import { assembleHttpRouting, serviceHttpRoutes, type ServiceHttpRoutes } from './http-routes.js';
 import { defaultsSection, globalSection, resolversSection } from './global.js';
+import { metricsFrontend } from './haproxy-metrics.js';
 import type { BackendModel, FrontendModel, HaproxyModel, UserlistModel } from './model.js';
 import { backendName, httpsBackendName } from './names.js';
 import { compareServices } from './order.js';
@@ -191,6 +192,8 @@ export function buildModel(input: RenderInput): HaproxyModel {
   if (binds.length > 0) frontends.push(servicesFrontend(s, binds, routing));
   else warn('frontend services has no port to bind (DEFAULT_PORTS/BIND_PORTS): http routes are not served');
 
+  const metrics = metricsFrontend(s);
+  if (metrics) frontends.push(metrics);
   const backends = built.flatMap((b) => b.backends);
   if (stats) {
     backends.push(statsBackend(s));

@@ -61,6 +61,8 @@ export interface ProxySettings {
   readonly certs: readonly string[];
   /** Bounds how long old workers may drain after a reload. */
   readonly hardStopAfterSeconds: number;
+  /** Unix socket of HAProxy's Prometheus exporter, read by the control plane; none when undefined. */
+  readonly metricsSocket?: string;
 }
 
 /** A service as the renderer receives it: the validated spec plus its resolved auth users. */

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { eventually, freePorts, startDns, startProxy, type Dns, type StartedProxy } from '@flowproxy/testkit';
-import { api, http, startBackend, type Backend } from './support.js';
+import { api, http, startBackend, type Backend, promMetrics } from './support.js';
 
 // Real processes on a shared 2-core machine: generous per-test budget, assertions use eventually().
 jest.setTimeout(30000);
@@ -165,7 +165,7 @@ describe('proxy API', () => {
   it('serves ping, successfulinitreload (no listener: ready at once), metrics, and 404 for unknown endpoints', async () => {
     expect((await api(proxy.apiUrl, 'ping')).json).toMatchObject({ Status: 'OK' });
     expect((await api(proxy.apiUrl, 'successfulinitreload')).status).toBe(200);
-    const m = await api(proxy.apiUrl, 'metrics');
+    const m = await promMetrics(proxy.apiUrl);
     expect(m.status).toBe(200);
     expect(m.body).toMatch(/^flowproxy_reloads_total\{outcome="ok"\} [1-9]/m);
     expect(m.body).toMatch(/^flowproxy_services [0-9]+/m);
@@ -176,12 +176,12 @@ describe('proxy API', () => {
   });
 
   it('reload re-renders and reloads; recreate=true too', async () => {
-    const before = await api(proxy.apiUrl, 'metrics');
+    const before = await promMetrics(proxy.apiUrl);
     const count = (t: string): number =>
       Number(/^flowproxy_reloads_total\{outcome="ok"\} ([0-9]+)/m.exec(t)?.[1] ?? 0);
     expect((await api(proxy.apiUrl, 'reload')).status).toBe(200);
     expect((await api(proxy.apiUrl, 'reload?recreate=true')).status).toBe(200);
-    const after = await api(proxy.apiUrl, 'metrics');
+    const after = await promMetrics(proxy.apiUrl);
     expect(count(after.body)).toBe(count(before.body) + 2);
     expect((await api(proxy.apiUrl, 'reload?fromListener=true')).status).toBe(400);
   });
@@ -190,7 +190,7 @@ describe('proxy API', () => {
     const count = async (): Promise<number> =>
       Number(
         /^flowproxy_reloads_total\{outcome="ok"\} ([0-9]+)/m.exec(
-          (await api(proxy.apiUrl, 'metrics')).body,
+          (await promMetrics(proxy.apiUrl)).body,
         )?.[1] ?? 0,
       );
     const before = await count();

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { Agent } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import { eventually, freePorts, startDns, startProxy, type Dns, type StartedProxy } from '@flowproxy/testkit';
-import { api, http, startBackend, type Backend } from './support.js';
+import { api, http, startBackend, type Backend, promMetrics } from './support.js';
 
 // Real processes on a shared 2-core machine: generous per-test budget, assertions use eventually().
 jest.setTimeout(30000);
@@ -18,9 +18,8 @@ let busy: Server;
 
 const reloadsOk = async (): Promise<number> =>
   Number(
-    /^flowproxy_reloads_total\{outcome="ok"\} ([0-9]+)/m.exec(
-      (await api(proxy.apiUrl, 'metrics')).body,
-    )?.[1] ?? 0,
+    /^flowproxy_reloads_total\{outcome="ok"\} ([0-9]+)/m.exec((await promMetrics(proxy.apiUrl)).body)?.[1] ??
+      0,
   );
 
 beforeAll(async () => {
@@ -132,7 +131,7 @@ describe('reloads', () => {
       );
       expect(codes).toEqual(Array(10).fill(200));
     });
-    const m = (await api(proxy.apiUrl, 'metrics')).body;
+    const m = (await promMetrics(proxy.apiUrl)).body;
     expect(m).toMatch(/^flowproxy_rejected_services [1-9]/m);
     // A later valid version of the same service replaces the rejection.
     expect(

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { eventually, freePorts, startDns, startProxy, type Dns, type StartedProxy } from '@flowproxy/testkit';
-import { api, http, startBackend, startPongServer, type Backend } from './support.js';
+import { api, http, startBackend, startPongServer, type Backend, promMetrics } from './support.js';
 
 // Real processes on a shared 2-core machine: generous per-test budget, assertions use eventually().
 jest.setTimeout(30000);
@@ -313,7 +313,7 @@ describe('discovery', () => {
   it('server-template on tasks.<service>: a new task is used without a reload', async () => {
     await reconfigure(`serviceName=scale&servicePath=/scale&port=${port}`);
     expect(await status('/scale/')).toBe(503); // no record yet: the config is still valid
-    const reloads = (await api(proxy.apiUrl, 'metrics')).body.match(
+    const reloads = (await promMetrics(proxy.apiUrl)).body.match(
       /^flowproxy_reloads_total\{outcome="ok"\} ([0-9]+)/m,
     )?.[1];
     records['tasks.scale'] = [ip('a')];
@@ -331,9 +331,7 @@ describe('discovery', () => {
       { timeoutMs: 6000 },
     );
     expect(
-      (await api(proxy.apiUrl, 'metrics')).body.match(
-        /^flowproxy_reloads_total\{outcome="ok"\} ([0-9]+)/m,
-      )?.[1],
+      (await promMetrics(proxy.apiUrl)).body.match(/^flowproxy_reloads_total\{outcome="ok"\} ([0-9]+)/m)?.[1],
     ).toBe(reloads);
   });
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { createServer, type Server } from 'node:http';
 import { eventually, freePorts, sleep, startProxy, type StartedProxy } from '@flowproxy/testkit';
-import { api, http, startBackend, type Backend } from './support.js';
+import { api, http, startBackend, type Backend, promMetrics } from './support.js';
 
 // Real processes on a shared 2-core machine: generous per-test budget, assertions use eventually().
 jest.setTimeout(30000);
@@ -90,8 +90,7 @@ const hashOf = async (p: StartedProxy): Promise<string> =>
   String((await api(p.apiUrl, 'config?type=json')).json.hash);
 const reloads = async (p: StartedProxy): Promise<number> =>
   Number(
-    /^flowproxy_reloads_total\{outcome="ok"\} ([0-9]+)/m.exec((await api(p.apiUrl, 'metrics')).body)?.[1] ??
-      0,
+    /^flowproxy_reloads_total\{outcome="ok"\} ([0-9]+)/m.exec((await promMetrics(p.apiUrl)).body)?.[1] ?? 0,
   );
 
 beforeAll(async () => {

@@ -67,6 +67,9 @@ export async function api(
   return { ...r, json };
 }
 
+/** The API port's `/metrics` (the control plane's series and HAProxy's own), from the API base URL. */
+export const promMetrics = (apiUrl: string): Promise<HttpResult> => http(new URL('/metrics', apiUrl).href);
+
 export interface Backend {
   readonly host: string;
   readonly port: number;
