@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { DOMAIN_ALGOS, type UserEntry } from '@flowproxy/protocol';
+import { DOMAIN_ALGOS, parseUserList, UNKNOWN_PARAMS_MODES, type UserEntry } from '@flowproxy/protocol';
 import { bool, EnvError, int, list, loadEnv, oneOf, readSecret, str, type EnvVar } from '@flowproxy/runtime';
 import type { BindSpec, ProxySettings } from './config/settings.js';
 import { EXPORTER_SCOPES, metricsSocketPath, type ExporterScope } from './haproxy/stats.js';
@@ -27,17 +27,11 @@ export function parseBinds(raw: string): BindSpec[] {
   });
 }
 
-/** `user:pass,user2:pass2` (global USERS): every user needs a password here. */
+/** `user:pass,user2:pass2` (global USERS): the protocol's one user:password rule, a password required. */
 export function parseUsers(raw: string): UserEntry[] {
-  return list(raw).map((item) => {
-    const i = item.indexOf(':');
-    if (i <= 0 || i === item.length - 1) throw new Error('every entry must be user:password');
-    const user = item.slice(0, i);
-    const password = item.slice(i + 1);
-    if (/[\s"'\\]/.test(user) || /[\s"'\\]/.test(password))
-      throw new Error('users and passwords must not contain spaces, quotes or backslashes');
-    return { user, password };
-  });
+  const r = parseUserList(raw, true);
+  if (!r.ok) throw new Error(r.error);
+  return r.value;
 }
 
 /** `Name:len,…` as upstream CAPTURE_REQUEST_HEADER. */
@@ -341,6 +335,12 @@ export const PROXY_ENV = {
     },
     default: 'last,none',
     doc: '`init-addr` of DNS servers: with `none` last, a name that does not resolve never makes the configuration invalid',
+  }),
+  unknownParams: v({
+    name: 'UNKNOWN_PARAMS',
+    parse: oneOf(UNKNOWN_PARAMS_MODES),
+    default: 'warn' as (typeof UNKNOWN_PARAMS_MODES)[number],
+    doc: '`warn`: an unknown parameter name is accepted with a warning (log, `config?type=json`, metric `flowproxy_unknown_params`), as upstream ignored them, except a likely misspelling of a known name (refused, 400); `strict`: every unknown name is refused with 400 (docs/LABELS.md)',
   }),
   allowRawConfig: v({
     name: 'ALLOW_RAW_CONFIG',

@@ -62,6 +62,12 @@ export function createMetrics() {
       help: "1 when the last /metrics scrape included HAProxy's own series",
       registers: [registry],
     }),
+    unknownParams: new Gauge({
+      name: 'flowproxy_unknown_params',
+      help: 'Services whose current definition carries this unknown (ignored) parameter name',
+      labelNames: ['param'] as const,
+      registers: [registry],
+    }),
     ready: new Gauge({
       name: 'flowproxy_ready',
       help: '1 once the initial state is applied (successfulinitreload)',

@@ -81,6 +81,7 @@ const control = new ProxyControl(
   {
     separator: cfg.separator,
     allowRawConfig: cfg.allowRawConfig,
+    unknownParams: cfg.unknownParams,
     filterProxyInstanceName: cfg.filterProxyInstanceName,
     proxyInstanceName: cfg.proxyInstanceName,
     secretsDir: cfg.secretsDir,

@@ -14,12 +14,29 @@ export type Support =
   | { readonly kind: 'no'; readonly reason: string }
   | { readonly kind: 'alias'; readonly of: string; readonly note: string };
 
-export interface ParamDef {
+/**
+ * Length limits, in characters: `value` for the whole value as given, `item` for each item of a
+ * list. They keep every value far below what HAProxy reads as one line or one map key (map files
+ * are read in chunks of 16,383 characters: a longer key would be split in two and its tail could
+ * claim another service's route), and bound the memory and config size one label can cost.
+ */
+export interface Limit {
+  readonly value: number;
+  readonly item?: number;
+}
+
+/** Limits of a whole reconfigure request: the sum of names and values, and the number of parameters. */
+export const MAX_REQUEST_CHARS = 65_536;
+export const MAX_PARAMS = 512;
+/** Longer parameter names are refused outright (they are echoed in warnings, logs and metric labels). */
+export const MAX_NAME_LENGTH = 128;
+
+export interface ParamDef<T = unknown> {
   readonly name: string;
   readonly scope: Scope;
   readonly shape: Shape;
-  /** Validates one item (after splitting lists). */
-  readonly grammar: g.Grammar;
+  /** Validates and parses one item (after splitting lists). */
+  readonly grammar: g.Grammar<T>;
   /** Human description of the grammar, for docs and error messages. */
   readonly allowed: string;
   readonly default?: string;
@@ -27,6 +44,7 @@ export interface ParamDef {
   readonly doc: string;
   /** An accepted and a rejected value; `ok` is null only for unsupported parameters. */
   readonly examples: { readonly ok: string | null; readonly fail: string | null };
+  readonly limit: Limit;
   readonly support: Support;
   /** Secret-bearing values are masked in errors, logs and `config?type=json`. */
   readonly secret?: boolean;
@@ -66,15 +84,13 @@ export const DISCOVERY_TYPES = ['DNS', 'Overlay'] as const;
 export const COMPRESSION_ALGOS = ['gzip', 'deflate', 'raw-deflate', 'identity'] as const;
 export const REDIRECT_CODES = ['301', '302', '303', '307', '308'] as const;
 
-const p = (def: ParamDef): ParamDef => def;
-
 /**
  * Every parameter of Docker Flow Proxy's reconfigure API (dfp-reference.md 1a and 1b), plus the
  * listener-only labels. Labels `com.df.<name>` and `com.df.<name>.<N>` map to these one to one.
  */
-export const PARAMS: readonly ParamDef[] = [
+export const PARAMS = [
   // ---- service level -------------------------------------------------------------------------
-  p({
+  {
     name: 'serviceName',
     scope: 'service',
     shape: 'single',
@@ -83,9 +99,10 @@ export const PARAMS: readonly ParamDef[] = [
     modes: ALL,
     doc: 'Swarm service name; mandatory. Set by the listener, overriding any label.',
     examples: { ok: 'go-demo', fail: 'go demo' },
+    limit: { value: 63 },
     support: YES,
-  }),
-  p({
+  },
+  {
     name: 'aclName',
     scope: 'service',
     shape: 'single',
@@ -95,9 +112,10 @@ export const PARAMS: readonly ParamDef[] = [
     modes: ALL,
     doc: 'Sort key of the service among routes and prefix of its ACL and backend names.',
     examples: { ok: '01-go-demo', fail: 'a b' },
+    limit: { value: 64 },
     support: YES,
-  }),
-  p({
+  },
+  {
     name: 'replicas',
     scope: 'service',
     shape: 'single',
@@ -106,9 +124,10 @@ export const PARAMS: readonly ParamDef[] = [
     modes: ALL,
     doc: 'Replica count sent by the listener; absent means a global service; 0 on a replicated service removes its routes.',
     examples: { ok: '3', fail: '-1' },
+    limit: { value: 6 },
     support: YES,
-  }),
-  p({
+  },
+  {
     name: 'distribute',
     scope: 'service',
     shape: 'single',
@@ -118,31 +137,34 @@ export const PARAMS: readonly ParamDef[] = [
     modes: ALL,
     doc: 'Forward the request to every proxy replica (tasks.<SERVICE_NAME>) and answer once all applied it.',
     examples: { ok: 'true', fail: 'yes' },
+    limit: { value: 5 },
     support: YES,
-  }),
-  p({
+  },
+  {
     name: 'addReqHeader',
     scope: 'service',
     shape: 'list',
-    grammar: g.headerItem,
+    grammar: g.headerItem('request'),
     allowed: '"Header-Name value" items',
     modes: HTTP,
     doc: 'Adds request headers (http-request add-header) in the backend.',
     examples: { ok: 'X-Foo bar,X-Client %[src]', fail: "X-Foo it's" },
+    limit: { value: 8192, item: 4096 },
     support: YES,
-  }),
-  p({
+  },
+  {
     name: 'setReqHeader',
     scope: 'service',
     shape: 'list',
-    grammar: g.headerItem,
+    grammar: g.headerItem('request'),
     allowed: '"Header-Name value" items',
     modes: HTTP,
     doc: 'Sets request headers (http-request set-header) in the backend.',
     examples: { ok: 'X-Forwarded-Port 443', fail: 'X Foo:bar baz\u0007' },
+    limit: { value: 8192, item: 4096 },
     support: YES,
-  }),
-  p({
+  },
+  {
     name: 'delReqHeader',
     scope: 'service',
     shape: 'list',
@@ -151,31 +173,34 @@ export const PARAMS: readonly ParamDef[] = [
     modes: HTTP,
     doc: 'Deletes request headers (http-request del-header) in the backend.',
     examples: { ok: 'X-Debug,Cookie', fail: 'X Debug' },
+    limit: { value: 4096, item: 256 },
     support: YES,
-  }),
-  p({
+  },
+  {
     name: 'addResHeader',
     scope: 'service',
     shape: 'list',
-    grammar: g.headerItem,
+    grammar: g.headerItem('response'),
     allowed: '"Header-Name value" items',
     modes: HTTP,
     doc: 'Adds response headers (http-response add-header).',
     examples: { ok: 'X-Served-By proxy', fail: '"X" y' },
+    limit: { value: 8192, item: 4096 },
     support: YES,
-  }),
-  p({
+  },
+  {
     name: 'setResHeader',
     scope: 'service',
     shape: 'list',
-    grammar: g.headerItem,
+    grammar: g.headerItem('response'),
     allowed: '"Header-Name value" items',
     modes: HTTP,
     doc: 'Sets response headers (http-response set-header).',
     examples: { ok: 'Cache-Control no-cache', fail: 'Cache-Control no\\cache' },
+    limit: { value: 8192, item: 4096 },
     support: YES,
-  }),
-  p({
+  },
+  {
     name: 'delResHeader',
     scope: 'service',
     shape: 'list',
@@ -184,31 +209,34 @@ export const PARAMS: readonly ParamDef[] = [
     modes: HTTP,
     doc: 'Deletes response headers (http-response del-header).',
     examples: { ok: 'Server', fail: 'Ser ver' },
+    limit: { value: 4096, item: 256 },
     support: YES,
-  }),
-  p({
+  },
+  {
     name: 'addHeader',
     scope: 'service',
     shape: 'list',
-    grammar: g.headerItem,
+    grammar: g.headerItem('request'),
     allowed: '"Header-Name value" items',
     modes: HTTP,
     doc: 'Deprecated alias of addReqHeader.',
-    examples: { ok: 'X-Foo bar', fail: "X-Foo 'bar'" },
+    examples: { ok: 'X-Foo bar', fail: "X-Foo 'bar" },
+    limit: { value: 8192, item: 4096 },
     support: { kind: 'alias', of: 'addReqHeader', note: 'addHeader is deprecated: use addReqHeader' },
-  }),
-  p({
+  },
+  {
     name: 'setHeader',
     scope: 'service',
     shape: 'list',
-    grammar: g.headerItem,
+    grammar: g.headerItem('request'),
     allowed: '"Header-Name value" items',
     modes: HTTP,
     doc: 'Deprecated alias of setReqHeader.',
-    examples: { ok: 'X-Foo bar', fail: "X-Foo 'bar'" },
+    examples: { ok: 'X-Foo bar', fail: "X-Foo 'bar" },
+    limit: { value: 8192, item: 4096 },
     support: { kind: 'alias', of: 'setReqHeader', note: 'setHeader is deprecated: use setReqHeader' },
-  }),
-  p({
+  },
+  {
     name: 'backendExtra',
     scope: 'service',
     shape: 'single',
@@ -217,9 +245,10 @@ export const PARAMS: readonly ParamDef[] = [
     modes: ALL,
     doc: 'Raw line appended to each backend of the service. Refused unless the operator sets ALLOW_RAW_CONFIG=true.',
     examples: { ok: 'http-request set-header X-Raw 1', fail: 'option httplog\nbind :1' },
+    limit: { value: 1024 },
     support: { kind: 'raw' },
-  }),
-  p({
+  },
+  {
     name: 'checkResolvers',
     scope: 'service',
     shape: 'single',
@@ -229,9 +258,10 @@ export const PARAMS: readonly ParamDef[] = [
     modes: ALL,
     doc: 'Upstream flag for resolvers on server lines; servers always resolve through the resolvers section here, so it is accepted and has no further effect.',
     examples: { ok: 'true', fail: 'on' },
+    limit: { value: 5 },
     support: YES,
-  }),
-  p({
+  },
+  {
     name: 'compressionAlgo',
     scope: 'service',
     shape: 'single',
@@ -240,9 +270,10 @@ export const PARAMS: readonly ParamDef[] = [
     modes: HTTP,
     doc: 'HTTP compression algorithm for the service backend (compression algo).',
     examples: { ok: 'gzip', fail: 'brotli' },
+    limit: { value: 32 },
     support: YES,
-  }),
-  p({
+  },
+  {
     name: 'compressionType',
     scope: 'service',
     shape: 'single',
@@ -251,9 +282,10 @@ export const PARAMS: readonly ParamDef[] = [
     modes: HTTP,
     doc: 'MIME types to compress (compression type).',
     examples: { ok: 'text/html text/plain', fail: 'text/html;x' },
+    limit: { value: 1024 },
     support: YES,
-  }),
-  p({
+  },
+  {
     name: 'connectionMode',
     scope: 'service',
     shape: 'single',
@@ -262,9 +294,10 @@ export const PARAMS: readonly ParamDef[] = [
     modes: HTTP,
     doc: 'option <mode> in the service backend.',
     examples: { ok: 'http-server-close', fail: 'forceclose' },
+    limit: { value: 32 },
     support: YES,
-  }),
-  p({
+  },
+  {
     name: 'discoveryType',
     scope: 'service',
     shape: 'single',
@@ -274,9 +307,10 @@ export const PARAMS: readonly ParamDef[] = [
     modes: ALL,
     doc: 'DNS: one server slot per task through tasks.<service> (default here, needs no VIP). Overlay: one server on the service VIP, as upstream.',
     examples: { ok: 'Overlay', fail: 'Consul' },
+    limit: { value: 32 },
     support: YES,
-  }),
-  p({
+  },
+  {
     name: 'isDefaultBackend',
     scope: 'service',
     shape: 'single',
@@ -286,9 +320,10 @@ export const PARAMS: readonly ParamDef[] = [
     modes: HTTP,
     doc: 'Requests that match no route go to this service.',
     examples: { ok: 'true', fail: '1' },
+    limit: { value: 5 },
     support: YES,
-  }),
-  p({
+  },
+  {
     name: 'proxyInstanceName',
     scope: 'service',
     shape: 'single',
@@ -297,9 +332,10 @@ export const PARAMS: readonly ParamDef[] = [
     modes: ALL,
     doc: 'With FILTER_PROXY_INSTANCE_NAME=true only services whose value equals PROXY_INSTANCE_NAME are configured.',
     examples: { ok: 'docker-flow', fail: 'a/b' },
+    limit: { value: 64 },
     support: YES,
-  }),
-  p({
+  },
+  {
     name: 'redirectWhenHttpProto',
     scope: 'service',
     shape: 'single',
@@ -309,9 +345,10 @@ export const PARAMS: readonly ParamDef[] = [
     modes: HTTP,
     doc: 'Redirect to https when X-Forwarded-Proto is http (TLS terminated in front of the proxy).',
     examples: { ok: 'true', fail: 'maybe' },
+    limit: { value: 5 },
     support: YES,
-  }),
-  p({
+  },
+  {
     name: 'redirectUnlessHttpsProto',
     scope: 'service',
     shape: 'single',
@@ -321,9 +358,10 @@ export const PARAMS: readonly ParamDef[] = [
     modes: HTTP,
     doc: 'Redirect to https unless X-Forwarded-Proto is https.',
     examples: { ok: 'true', fail: 'maybe' },
+    limit: { value: 5 },
     support: YES,
-  }),
-  p({
+  },
+  {
     name: 'reqPathSearch',
     scope: 'service',
     shape: 'single',
@@ -332,28 +370,30 @@ export const PARAMS: readonly ParamDef[] = [
     modes: HTTP,
     doc: 'Deprecated: use reqPathSearchReplace. Combined with reqPathReplace into one search,replace pair.',
     examples: { ok: '/something/', fail: '(' },
+    limit: { value: 1024 },
     support: {
       kind: 'alias',
       of: 'reqPathSearchReplace',
       note: 'reqPathSearch/reqPathReplace are deprecated: use reqPathSearchReplace=search,replace',
     },
-  }),
-  p({
+  },
+  {
     name: 'reqPathReplace',
     scope: 'service',
     shape: 'single',
-    grammar: g.token,
+    grammar: g.replacement,
     allowed: 'replacement text without whitespace or quotes',
     modes: HTTP,
     doc: 'Deprecated: use reqPathSearchReplace.',
     examples: { ok: '/demo/', fail: 'a b' },
+    limit: { value: 1024 },
     support: {
       kind: 'alias',
       of: 'reqPathSearchReplace',
       note: 'reqPathSearch/reqPathReplace are deprecated: use reqPathSearchReplace=search,replace',
     },
-  }),
-  p({
+  },
+  {
     name: 'serviceCert',
     scope: 'service',
     shape: 'single',
@@ -362,10 +402,11 @@ export const PARAMS: readonly ParamDef[] = [
     modes: HTTP,
     doc: 'Certificate stored as /certs/<first domain or serviceName>.pem and served on the HTTPS port.',
     examples: { ok: '-----BEGIN CERTIFICATE-----\\nMIIB\\n-----END CERTIFICATE-----', fail: 'not a pem' },
+    limit: { value: 32768 },
     support: YES,
     secret: true,
-  }),
-  p({
+  },
+  {
     name: 'serviceDomainAlgo',
     scope: 'service',
     shape: 'single',
@@ -375,9 +416,10 @@ export const PARAMS: readonly ParamDef[] = [
     modes: ['http', 'tcp'],
     doc: 'How serviceDomain is matched against the Host header. A * prefix on a domain always matches the end of the host.',
     examples: { ok: 'hdr_dom(host)', fail: 'hdr(x)' },
+    limit: { value: 32 },
     support: YES,
-  }),
-  p({
+  },
+  {
     name: 'serviceDomainMatchAll',
     scope: 'service',
     shape: 'single',
@@ -386,24 +428,26 @@ export const PARAMS: readonly ParamDef[] = [
     modes: HTTP,
     doc: 'Deprecated alias: true means serviceDomainAlgo=hdr_dom(host).',
     examples: { ok: 'true', fail: 'all' },
+    limit: { value: 5 },
     support: {
       kind: 'alias',
       of: 'serviceDomainAlgo',
       note: 'serviceDomainMatchAll is deprecated: use serviceDomainAlgo=hdr_dom(host)',
     },
-  }),
-  p({
+  },
+  {
     name: 'sessionType',
     scope: 'service',
     shape: 'single',
-    grammar: g.oneOf(['sticky-server']),
+    grammar: g.oneOf(['sticky-server'] as const),
     allowed: 'sticky-server',
     modes: HTTP,
     doc: 'sticky-server: a cookie pins each client to one task.',
     examples: { ok: 'sticky-server', fail: 'sticky' },
+    limit: { value: 32 },
     support: YES,
-  }),
-  p({
+  },
+  {
     name: 'templateFePath',
     scope: 'service',
     shape: 'single',
@@ -412,13 +456,14 @@ export const PARAMS: readonly ParamDef[] = [
     modes: ALL,
     doc: 'Custom frontend template file.',
     examples: { ok: null, fail: '/tmpl/fe.tmpl' },
+    limit: { value: 1024 },
     support: {
       kind: 'no',
       reason:
         'custom Go templates are not supported: every directive is generated from typed parameters (use the documented parameters, or backendExtra with ALLOW_RAW_CONFIG=true)',
     },
-  }),
-  p({
+  },
+  {
     name: 'templateBePath',
     scope: 'service',
     shape: 'single',
@@ -427,25 +472,27 @@ export const PARAMS: readonly ParamDef[] = [
     modes: ALL,
     doc: 'Custom backend template file.',
     examples: { ok: null, fail: '/tmpl/be.tmpl' },
+    limit: { value: 1024 },
     support: {
       kind: 'no',
       reason:
         'custom Go templates are not supported: every directive is generated from typed parameters (use the documented parameters, or backendExtra with ALLOW_RAW_CONFIG=true)',
     },
-  }),
-  p({
+  },
+  {
     name: 'users',
     scope: 'service',
     shape: 'list',
-    grammar: g.userEntry,
+    grammar: g.userEntry(false),
     allowed: 'user:password items',
     modes: HTTP,
     doc: 'Basic auth for this service; replaces the global USERS for it. A user without a password takes it from usersSecret or USERS.',
     examples: { ok: 'admin:password,ops:secret', fail: 'admin:pass word' },
+    limit: { value: 8192, item: 1024 },
     support: YES,
     secret: true,
-  }),
-  p({
+  },
+  {
     name: 'usersSecret',
     scope: 'service',
     shape: 'single',
@@ -454,9 +501,10 @@ export const PARAMS: readonly ParamDef[] = [
     modes: HTTP,
     doc: 'Reads user:password lines from the secret dfp_users_<value>.',
     examples: { ok: 'monitoring', fail: '../etc/passwd' },
+    limit: { value: 64 },
     support: YES,
-  }),
-  p({
+  },
+  {
     name: 'usersPassEncrypted',
     scope: 'service',
     shape: 'single',
@@ -466,9 +514,10 @@ export const PARAMS: readonly ParamDef[] = [
     modes: HTTP,
     doc: 'Passwords in users/usersSecret are crypt(3) hashes (prefer SHA-512, $6$).',
     examples: { ok: 'true', fail: 'sha512' },
+    limit: { value: 5 },
     support: YES,
-  }),
-  p({
+  },
+  {
     name: 'nodeInfo',
     scope: 'service',
     shape: 'single',
@@ -477,10 +526,11 @@ export const PARAMS: readonly ParamDef[] = [
     modes: ALL,
     doc: 'Node addresses sent by the listener with DF_INCLUDE_NODE_IP_INFO; accepted and not used for routing.',
     examples: { ok: '[["node-1","10.0.0.2","id"]]', fail: null },
+    limit: { value: 16384 },
     support: YES,
-  }),
+  },
   // ---- per destination (indexable .N) ----------------------------------------------------------
-  p({
+  {
     name: 'servicePath',
     scope: 'destination',
     shape: 'list',
@@ -489,9 +539,10 @@ export const PARAMS: readonly ParamDef[] = [
     modes: ['http', 'sni'],
     doc: 'Request paths routed to the service, matched by pathType (prefix by default). Mandatory in http mode unless serviceDomain is set.',
     examples: { ok: '/demo/hello,/demo/person', fail: '/demo\nbind :1' },
+    limit: { value: 4096, item: 1024 },
     support: YES,
-  }),
-  p({
+  },
+  {
     name: 'servicePathExclude',
     scope: 'destination',
     shape: 'list',
@@ -500,9 +551,10 @@ export const PARAMS: readonly ParamDef[] = [
     modes: HTTP,
     doc: 'Paths (path_beg) excluded from this destination.',
     examples: { ok: '/demo/private', fail: '/a b' },
+    limit: { value: 4096, item: 1024 },
     support: YES,
-  }),
-  p({
+  },
+  {
     name: 'pathType',
     scope: 'destination',
     shape: 'single',
@@ -512,9 +564,10 @@ export const PARAMS: readonly ParamDef[] = [
     modes: ['http', 'sni'],
     doc: 'HAProxy fetch used to match servicePath.',
     examples: { ok: 'path_reg', fail: 'regex' },
+    limit: { value: 32 },
     support: YES,
-  }),
-  p({
+  },
+  {
     name: 'port',
     scope: 'destination',
     shape: 'single',
@@ -523,9 +576,10 @@ export const PARAMS: readonly ParamDef[] = [
     modes: ALL,
     doc: 'Port the service listens on inside the network. Mandatory.',
     examples: { ok: '8080', fail: '70000' },
+    limit: { value: 5 },
     support: YES,
-  }),
-  p({
+  },
+  {
     name: 'srcPort',
     scope: 'destination',
     shape: 'single',
@@ -534,9 +588,10 @@ export const PARAMS: readonly ParamDef[] = [
     modes: ALL,
     doc: 'Port the proxy listens on for this destination; mandatory for tcp (own frontend). In http it must be a bound port (DEFAULT_PORTS/BIND_PORTS).',
     examples: { ok: '6379', fail: '0' },
+    limit: { value: 5 },
     support: YES,
-  }),
-  p({
+  },
+  {
     name: 'httpsPort',
     scope: 'destination',
     shape: 'single',
@@ -545,9 +600,10 @@ export const PARAMS: readonly ParamDef[] = [
     modes: HTTP,
     doc: 'Service port that receives the requests arriving on srcHttpsPort (https).',
     examples: { ok: '8443', fail: 'https' },
+    limit: { value: 5 },
     support: YES,
-  }),
-  p({
+  },
+  {
     name: 'srcHttpsPort',
     scope: 'destination',
     shape: 'single',
@@ -557,9 +613,10 @@ export const PARAMS: readonly ParamDef[] = [
     modes: HTTP,
     doc: 'Proxy port whose requests go to httpsPort.',
     examples: { ok: '443', fail: '65536' },
+    limit: { value: 5 },
     support: YES,
-  }),
-  p({
+  },
+  {
     name: 'serviceDomain',
     scope: 'destination',
     shape: 'list',
@@ -568,9 +625,10 @@ export const PARAMS: readonly ParamDef[] = [
     modes: ['http', 'tcp'],
     doc: 'Host names routed to the service; a leading * matches any prefix (*.example.com).',
     examples: { ok: 'example.com,*.example.org', fail: 'exa mple.com' },
+    limit: { value: 4096, item: 261 },
     support: YES,
-  }),
-  p({
+  },
+  {
     name: 'serviceHeader',
     scope: 'destination',
     shape: 'list',
@@ -579,9 +637,10 @@ export const PARAMS: readonly ParamDef[] = [
     modes: HTTP,
     doc: 'Route only requests carrying every listed header value.',
     examples: { ok: 'X-Version:2,X-Env:prod', fail: 'X-Version' },
+    limit: { value: 4096, item: 1024 },
     support: YES,
-  }),
-  p({
+  },
+  {
     name: 'userAgent',
     scope: 'destination',
     shape: 'list',
@@ -590,9 +649,10 @@ export const PARAMS: readonly ParamDef[] = [
     modes: HTTP,
     doc: 'Route only requests whose User-Agent contains one of the values (case-insensitive).',
     examples: { ok: 'iphone,android', fail: 'Mozilla 5' },
+    limit: { value: 4096, item: 256 },
     support: YES,
-  }),
-  p({
+  },
+  {
     name: 'reqMode',
     scope: 'destination',
     shape: 'single',
@@ -602,9 +662,10 @@ export const PARAMS: readonly ParamDef[] = [
     modes: ALL,
     doc: 'http routes by path/domain on the shared ports; tcp gets its own frontend on srcPort; sni routes TLS by SNI on srcPort.',
     examples: { ok: 'tcp', fail: 'udp' },
+    limit: { value: 32 },
     support: YES,
-  }),
-  p({
+  },
+  {
     name: 'reqPathSearchReplace',
     scope: 'destination',
     shape: 'pairs',
@@ -613,9 +674,10 @@ export const PARAMS: readonly ParamDef[] = [
     modes: HTTP,
     doc: 'Rewrites the path before it reaches the service: http-request set-path %[path,regsub(search,replace)].',
     examples: { ok: '/something/.*,/demo/hello', fail: '/x(,/y' },
+    limit: { value: 4096, item: 1024 },
     support: YES,
-  }),
-  p({
+  },
+  {
     name: 'allowedMethods',
     scope: 'destination',
     shape: 'list',
@@ -624,9 +686,10 @@ export const PARAMS: readonly ParamDef[] = [
     modes: HTTP,
     doc: 'Only these methods pass; others get 403.',
     examples: { ok: 'GET,HEAD', fail: 'GET POST' },
+    limit: { value: 256, item: 32 },
     support: YES,
-  }),
-  p({
+  },
+  {
     name: 'deniedMethods',
     scope: 'destination',
     shape: 'list',
@@ -635,9 +698,10 @@ export const PARAMS: readonly ParamDef[] = [
     modes: HTTP,
     doc: 'These methods get 403.',
     examples: { ok: 'DELETE', fail: 'DE-LETE' },
+    limit: { value: 256, item: 32 },
     support: YES,
-  }),
-  p({
+  },
+  {
     name: 'denyHttp',
     scope: 'destination',
     shape: 'single',
@@ -647,9 +711,10 @@ export const PARAMS: readonly ParamDef[] = [
     modes: HTTP,
     doc: 'Plain HTTP requests get 403 (only TLS passes).',
     examples: { ok: 'true', fail: 'deny' },
+    limit: { value: 5 },
     support: YES,
-  }),
-  p({
+  },
+  {
     name: 'httpsOnly',
     scope: 'destination',
     shape: 'single',
@@ -659,9 +724,10 @@ export const PARAMS: readonly ParamDef[] = [
     modes: HTTP,
     doc: 'Plain HTTP requests are redirected to https.',
     examples: { ok: 'true', fail: 'https' },
+    limit: { value: 5 },
     support: YES,
-  }),
-  p({
+  },
+  {
     name: 'httpsRedirectCode',
     scope: 'destination',
     shape: 'single',
@@ -671,9 +737,10 @@ export const PARAMS: readonly ParamDef[] = [
     modes: HTTP,
     doc: 'Status code of the https redirects.',
     examples: { ok: '301', fail: '200' },
+    limit: { value: 5 },
     support: YES,
-  }),
-  p({
+  },
+  {
     name: 'redirectFromDomain',
     scope: 'destination',
     shape: 'list',
@@ -682,9 +749,10 @@ export const PARAMS: readonly ParamDef[] = [
     modes: HTTP,
     doc: 'Requests for these hosts get a 301 to the first serviceDomain.',
     examples: { ok: 'old.example.com', fail: 'old example' },
+    limit: { value: 4096, item: 261 },
     support: YES,
-  }),
-  p({
+  },
+  {
     name: 'ignoreAuthorization',
     scope: 'destination',
     shape: 'single',
@@ -694,9 +762,10 @@ export const PARAMS: readonly ParamDef[] = [
     modes: HTTP,
     doc: 'This destination skips users/USERS authentication.',
     examples: { ok: 'true', fail: 'skip' },
+    limit: { value: 5 },
     support: YES,
-  }),
-  p({
+  },
+  {
     name: 'outboundHostname',
     scope: 'destination',
     shape: 'single',
@@ -705,9 +774,10 @@ export const PARAMS: readonly ParamDef[] = [
     modes: ['http', 'tcp'],
     doc: 'Send traffic to this host instead of the Swarm service (services outside the Swarm).',
     examples: { ok: 'api.internal.example.com', fail: 'http://x' },
+    limit: { value: 253 },
     support: YES,
-  }),
-  p({
+  },
+  {
     name: 'sslVerifyNone',
     scope: 'destination',
     shape: 'single',
@@ -717,9 +787,10 @@ export const PARAMS: readonly ParamDef[] = [
     modes: HTTP,
     doc: 'Talk TLS to the service without verifying its certificate (ssl verify none).',
     examples: { ok: 'true', fail: 'none' },
+    limit: { value: 5 },
     support: YES,
-  }),
-  p({
+  },
+  {
     name: 'verifyClientSsl',
     scope: 'destination',
     shape: 'single',
@@ -729,9 +800,10 @@ export const PARAMS: readonly ParamDef[] = [
     modes: HTTP,
     doc: 'Require a verified client certificate (needs CA_FILE).',
     examples: { ok: 'false', fail: 'required' },
+    limit: { value: 5 },
     support: { kind: 'no', reason: 'client certificate verification (CA_FILE) is not supported yet' },
-  }),
-  p({
+  },
+  {
     name: 'timeoutServer',
     scope: 'destination',
     shape: 'single',
@@ -741,9 +813,10 @@ export const PARAMS: readonly ParamDef[] = [
     modes: ['http', 'tcp'],
     doc: 'timeout server for this backend, in seconds.',
     examples: { ok: '60', fail: '60s' },
+    limit: { value: 7 },
     support: YES,
-  }),
-  p({
+  },
+  {
     name: 'timeoutTunnel',
     scope: 'destination',
     shape: 'single',
@@ -753,9 +826,10 @@ export const PARAMS: readonly ParamDef[] = [
     modes: ['http', 'tcp'],
     doc: 'timeout tunnel (websockets, tcp) for this backend, in seconds.',
     examples: { ok: '7200', fail: '1h' },
+    limit: { value: 7 },
     support: YES,
-  }),
-  p({
+  },
+  {
     name: 'timeoutClient',
     scope: 'destination',
     shape: 'single',
@@ -765,9 +839,10 @@ export const PARAMS: readonly ParamDef[] = [
     modes: ['tcp', 'sni'],
     doc: 'timeout client of the tcp frontend, in seconds.',
     examples: { ok: '30', fail: 'thirty' },
+    limit: { value: 7 },
     support: YES,
-  }),
-  p({
+  },
+  {
     name: 'checkTcp',
     scope: 'destination',
     shape: 'single',
@@ -777,9 +852,10 @@ export const PARAMS: readonly ParamDef[] = [
     modes: TCP,
     doc: 'Health-check tcp servers (option tcp-check).',
     examples: { ok: 'true', fail: 'check' },
+    limit: { value: 5 },
     support: YES,
-  }),
-  p({
+  },
+  {
     name: 'clitcpka',
     scope: 'destination',
     shape: 'single',
@@ -789,9 +865,10 @@ export const PARAMS: readonly ParamDef[] = [
     modes: ['tcp', 'sni'],
     doc: 'TCP keep-alive towards clients (option clitcpka).',
     examples: { ok: 'true', fail: 'ka' },
+    limit: { value: 5 },
     support: YES,
-  }),
-  p({
+  },
+  {
     name: 'serviceGroup',
     scope: 'destination',
     shape: 'single',
@@ -800,12 +877,13 @@ export const PARAMS: readonly ParamDef[] = [
     modes: TCP,
     doc: 'TCP group: several services behind one listen section.',
     examples: { ok: null, fail: 'redis' },
+    limit: { value: 64 },
     support: {
       kind: 'no',
       reason: 'tcp service groups are not supported: give each tcp service its own srcPort',
     },
-  }),
-  p({
+  },
+  {
     name: 'balanceGroup',
     scope: 'destination',
     shape: 'single',
@@ -814,12 +892,13 @@ export const PARAMS: readonly ParamDef[] = [
     modes: TCP,
     doc: 'Balance algorithm of a TCP group.',
     examples: { ok: null, fail: 'roundrobin' },
+    limit: { value: 64 },
     support: {
       kind: 'no',
       reason: 'tcp service groups are not supported: give each tcp service its own srcPort',
     },
-  }),
-  p({
+  },
+  {
     name: 'userDef',
     scope: 'destination',
     shape: 'single',
@@ -828,21 +907,23 @@ export const PARAMS: readonly ParamDef[] = [
     modes: ALL,
     doc: 'Free value for custom templates; stored and shown, not used.',
     examples: { ok: 'anything', fail: null },
+    limit: { value: 1024 },
     support: YES,
-  }),
+  },
   // ---- read by the listener only ---------------------------------------------------------------
-  p({
+  {
     name: 'notify',
     scope: 'listener',
     shape: 'single',
-    grammar: g.text,
+    grammar: g.anything,
     allowed: 'true',
     modes: ALL,
     doc: 'com.df.notify=true selects the service (DF_NOTIFY_LABEL); not sent.',
     examples: { ok: 'true', fail: null },
+    limit: { value: 5 },
     support: YES,
-  }),
-  p({
+  },
+  {
     name: 'shortName',
     scope: 'listener',
     shape: 'single',
@@ -852,15 +933,36 @@ export const PARAMS: readonly ParamDef[] = [
     modes: ALL,
     doc: 'true: the stack prefix (<stack>_) is trimmed from serviceName.',
     examples: { ok: 'true', fail: 'short' },
+    limit: { value: 5 },
     support: YES,
-  }),
-];
+  },
+] as const satisfies readonly ParamDef[];
 
-export const PARAMS_BY_NAME: ReadonlyMap<string, ParamDef> = new Map(PARAMS.map((d) => [d.name, d]));
+/** Every parameter name, derived from the table: a misspelt name in code is a compile error. */
+export type ParamName = (typeof PARAMS)[number]['name'];
+type DefOf<N extends ParamName> = Extract<(typeof PARAMS)[number], { readonly name: N }>;
+/** What the grammar of parameter N returns for one item. */
+export type ItemOf<N extends ParamName> = DefOf<N>['grammar'] extends g.Grammar<infer T> ? T : never;
+
+export const PARAMS_BY_NAME: ReadonlyMap<string, ParamDef> = new Map(
+  PARAMS.map((d): [string, ParamDef] => [d.name, d]),
+);
+
+export function isParamName(name: string): name is ParamName {
+  return PARAMS_BY_NAME.has(name);
+}
 
 /** Parameters that make a destination `N` exist when given as `name.N` (dfp-reference 1b). */
-export const DESTINATION_KEYS = ['servicePath', 'port', 'serviceDomain', 'httpsPort'] as const;
+export const DESTINATION_KEYS = [
+  'servicePath',
+  'port',
+  'serviceDomain',
+  'httpsPort',
+] as const satisfies readonly ParamName[];
 export const MAX_INDEX = 10;
 
-/** Namespaces other Docker Flow tools put under com.df.* (Docker Flow Monitor); accepted and ignored. */
-export const FOREIGN_PREFIXES = ['alert', 'scrape'] as const;
+/**
+ * Namespaces other Docker Flow tools put under com.df.* (Docker Flow Monitor's alert... and scrape...,
+ * docker-flow-proxy-letsencrypt's letsencrypt.*); accepted and ignored without a warning.
+ */
+export const FOREIGN_PREFIXES = ['alert', 'scrape', 'letsencrypt'] as const;

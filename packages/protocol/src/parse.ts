@@ -1,23 +1,26 @@
-import { hasControlChar } from './grammar.js';
+import { hasControlChar, type HeaderOp, type SearchReplace } from './grammar.js';
 import { toEntries, type ParamInput } from './input.js';
 import {
   DESTINATION_KEYS,
   FOREIGN_PREFIXES,
   MAX_INDEX,
+  MAX_NAME_LENGTH,
+  MAX_PARAMS,
+  MAX_REQUEST_CHARS,
   PARAMS,
   PARAMS_BY_NAME,
-  type Mode,
+  isParamName,
+  type ItemOf,
   type ParamDef,
+  type ParamName,
 } from './params.js';
 import type {
   Destination,
-  HeaderOp,
   ParamIssue,
+  ParamWarning,
   ParseOptions,
   ParseResult,
-  SearchReplace,
   ServiceSpec,
-  UserEntry,
 } from './spec.js';
 import { didYouMean } from './suggest.js';
 
@@ -40,34 +43,105 @@ function splitItems(def: ParamDef, value: string, separator: string): string[] {
 }
 
 interface Ctx {
-  readonly entries: Map<string, string>;
+  /** Parsed items of every valid entry, by key as given (`name` or `name.N`). */
+  readonly parsed: Map<string, readonly unknown[]>;
   readonly errors: ParamIssue[];
-  readonly warnings: string[];
+  readonly warnings: ParamWarning[];
   readonly separator: string;
 }
 
+const short = (s: string): string => (s.length > 64 ? `${s.slice(0, 61)}...` : s);
+
+/** The whole request: bounded in size and count before anything is looked at. */
+function checkRequest(entries: ReadonlyMap<string, string>, errors: ParamIssue[]): boolean {
+  let chars = 0;
+  for (const [k, v] of entries) chars += k.length + v.length;
+  if (entries.size > MAX_PARAMS || chars > MAX_REQUEST_CHARS) {
+    errors.push({
+      param: '(request)',
+      code: 'REQUEST_TOO_LARGE',
+      message: `a reconfigure request may have at most ${MAX_PARAMS} parameters and ${MAX_REQUEST_CHARS} characters of names and values (this one: ${entries.size} parameters, ${chars} characters)`,
+      allowed: `at most ${MAX_PARAMS} parameters, ${MAX_REQUEST_CHARS} characters`,
+    });
+    return false;
+  }
+  return true;
+}
+
+/** An unknown name: a warning (as upstream, companions rely on it), or a 400 when it looks like a typo or in strict mode. */
+function unknownName(ctx: Ctx, key: string, name: string, opts: ParseOptions): void {
+  if (FOREIGN_PREFIXES.some((pfx) => name.startsWith(pfx))) return;
+  const suggestion = didYouMean(name, PARAMS_BY_NAME.keys());
+  const hint = suggestion ? `; did you mean ${suggestion}?` : '';
+  if (suggestion || opts.unknownParams === 'strict') {
+    ctx.errors.push({
+      param: key,
+      code: 'PARAM_UNKNOWN',
+      message: suggestion
+        ? `unknown parameter ${key}${hint} (a likely misspelling is refused so a typo never drops protection)`
+        : `unknown parameter ${key} (UNKNOWN_PARAMS=strict refuses every unknown name)`,
+      ...(suggestion ? { didYouMean: suggestion } : {}),
+    });
+    return;
+  }
+  ctx.warnings.push({
+    param: key,
+    code: 'PARAM_UNKNOWN',
+    message: `unknown parameter ${key} is ignored`,
+  });
+}
+
+/** One value against its limits and grammar; the parsed items, or undefined after recording the error. */
+function parseValue(ctx: Ctx, key: string, def: ParamDef, value: string): unknown[] | undefined {
+  const shown = short(maskValue(def, value));
+  const invalid = (message: string, code: ParamIssue['code'] = 'PARAM_INVALID'): undefined => {
+    ctx.errors.push({ param: key, value: shown, code, message, allowed: def.allowed });
+    return undefined;
+  };
+  if (value.length > def.limit.value)
+    return invalid(
+      `${key} must be at most ${def.limit.value} characters (it has ${value.length})`,
+      'PARAM_TOO_LONG',
+    );
+  // serviceCert carries PEM text whose line breaks are legitimate; it is written to a file, never into haproxy.cfg.
+  const controlOk = def.name === 'serviceCert' && !hasControlChar(value.replace(/\r?\n/g, ''));
+  if (hasControlChar(value) && !controlOk)
+    return invalid(`${key} must not contain line breaks or other control characters`);
+  const items: unknown[] = [];
+  for (const item of splitItems(def, value, ctx.separator)) {
+    if (def.limit.item !== undefined && item.length > def.limit.item)
+      return invalid(
+        `${key}: each item must be at most ${def.limit.item} characters (one has ${item.length})`,
+        'PARAM_TOO_LONG',
+      );
+    const r = def.grammar(item);
+    if (!r.ok) return invalid(`${key}: ${short(maskValue(def, item))} ${r.error}`);
+    items.push(r.value);
+  }
+  return items;
+}
+
 /** Checks names, indexes and every value against its grammar; returns the set of destination indexes. */
-function validateEntries(ctx: Ctx, opts: ParseOptions): number[] {
+function validateEntries(ctx: Ctx, entries: ReadonlyMap<string, string>, opts: ParseOptions): number[] {
   const indexes = new Set<number>();
-  for (const [key, value] of ctx.entries) {
+  if (!checkRequest(entries, ctx.errors)) return [];
+  for (const [key, value] of entries) {
+    if (key.length > MAX_NAME_LENGTH) {
+      ctx.errors.push({
+        param: short(key),
+        code: 'PARAM_TOO_LONG',
+        message: `parameter names must be at most ${MAX_NAME_LENGTH} characters (one has ${key.length})`,
+      });
+      continue;
+    }
     const m = KEY.exec(key);
     const name = m?.[1] ?? key;
     const def = PARAMS_BY_NAME.get(name);
     if (!m || !def) {
-      if (FOREIGN_PREFIXES.some((pfx) => name.startsWith(pfx))) {
-        ctx.warnings.push(`${key} belongs to another Docker Flow tool and is ignored`);
-        continue;
-      }
-      const suggestion = didYouMean(name, PARAMS_BY_NAME.keys());
-      ctx.errors.push({
-        param: key,
-        code: 'PARAM_UNKNOWN',
-        message: `unknown parameter ${key}` + (suggestion ? `; did you mean ${suggestion}?` : ''),
-        ...(suggestion ? { didYouMean: suggestion } : {}),
-      });
+      unknownName(ctx, key, name, opts);
       continue;
     }
-    const shown = maskValue(def, value);
+    const shown = short(maskValue(def, value));
     if (m[2] !== undefined) {
       const n = Number(m[2]);
       if (def.scope !== 'destination') {
@@ -108,32 +182,10 @@ function validateEntries(ctx: Ctx, opts: ParseOptions): number[] {
       });
       continue;
     }
-    if (def.support.kind === 'alias') ctx.warnings.push(def.support.note);
-    // serviceCert carries PEM text whose line breaks are legitimate; it is written to a file, never into haproxy.cfg.
-    const controlOk = def.name === 'serviceCert' && !hasControlChar(value.replace(/\r?\n/g, ''));
-    if (hasControlChar(value) && !controlOk) {
-      ctx.errors.push({
-        param: key,
-        value: JSON.stringify(shown),
-        code: 'PARAM_INVALID',
-        message: `${key} must not contain line breaks or other control characters`,
-        allowed: def.allowed,
-      });
-      continue;
-    }
-    for (const item of splitItems(def, value, ctx.separator)) {
-      const err = def.grammar(item);
-      if (err) {
-        ctx.errors.push({
-          param: key,
-          value: shown,
-          code: 'PARAM_INVALID',
-          message: `${key}: ${maskValue(def, item)} ${err}`,
-          allowed: def.allowed,
-        });
-        break;
-      }
-    }
+    if (def.support.kind === 'alias')
+      ctx.warnings.push({ param: key, code: 'PARAM_DEPRECATED', message: def.support.note });
+    const items = parseValue(ctx, key, def, value);
+    if (items) ctx.parsed.set(key, items);
   }
   const sorted = [...indexes].sort((a, b) => a - b);
   sorted.forEach((n, i) => {
@@ -145,16 +197,10 @@ function validateEntries(ctx: Ctx, opts: ParseOptions): number[] {
       });
     }
   });
-  for (const key of ctx.entries.keys()) {
+  for (const key of ctx.parsed.keys()) {
     const m = KEY.exec(key);
     const n = Number(m?.[2]);
-    if (
-      m?.[2] !== undefined &&
-      n >= 1 &&
-      n <= MAX_INDEX &&
-      PARAMS_BY_NAME.get(m[1] ?? '')?.scope === 'destination' &&
-      !indexes.has(n)
-    ) {
+    if (m?.[2] !== undefined && n >= 1 && n <= MAX_INDEX && !indexes.has(n)) {
       ctx.errors.push({
         param: key,
         code: 'INDEX_INVALID',
@@ -165,54 +211,29 @@ function validateEntries(ctx: Ctx, opts: ParseOptions): number[] {
   return sorted;
 }
 
+/**
+ * Typed access to the parsed entries of one destination (index 0: the un-indexed ones). Names are
+ * ParamName, so a misspelt name does not compile, and each value has the type its grammar returns.
+ */
 class Reader {
   constructor(
     private readonly ctx: Ctx,
     private readonly index: number,
   ) {}
-  raw(name: string): string | undefined {
-    return (
-      (this.index > 0 ? this.ctx.entries.get(`${name}.${this.index}`) : undefined) ??
-      this.ctx.entries.get(name)
-    );
+  /** Every item of a list parameter; an indexed value replaces the un-indexed one. */
+  list<N extends ParamName>(name: N): ItemOf<N>[] {
+    const items =
+      (this.index > 0 ? this.ctx.parsed.get(`${name}.${this.index}`) : undefined) ??
+      this.ctx.parsed.get(name) ??
+      [];
+    // The items of `name` were produced by `name`'s own grammar (validateEntries).
+    return items as ItemOf<N>[];
   }
-  str(name: string): string | undefined {
-    const v = this.raw(name)?.trim();
-    return v === undefined || v === '' ? undefined : v;
+  /** A single-valued parameter; an empty text counts as absent. */
+  one<N extends ParamName>(name: N): ItemOf<N> | undefined {
+    const v = this.list(name)[0];
+    return v === '' ? undefined : v;
   }
-  list(name: string): string[] {
-    const v = this.raw(name);
-    const def = PARAMS_BY_NAME.get(name);
-    return v === undefined || !def ? [] : splitItems(def, v, this.ctx.separator);
-  }
-  bool(name: string): boolean | undefined {
-    const v = this.str(name);
-    return v === undefined ? undefined : v.toLowerCase() === 'true';
-  }
-  int(name: string): number | undefined {
-    const v = this.str(name);
-    return v === undefined ? undefined : Number(v);
-  }
-}
-
-function header(item: string): HeaderOp {
-  const m = /^([^\s:]+)(?::?\s+(.*))?$/.exec(item);
-  return { name: m?.[1] ?? item, value: (m?.[2] ?? '').trim() };
-}
-
-function headerMatch(item: string): HeaderOp {
-  const i = item.indexOf(':');
-  return { name: item.slice(0, i), value: item.slice(i + 1).trim() };
-}
-
-function pair(item: string): SearchReplace {
-  const i = item.indexOf(',');
-  return { search: item.slice(0, i), replace: item.slice(i + 1) };
-}
-
-function user(item: string): UserEntry {
-  const i = item.indexOf(':');
-  return i < 0 ? { user: item } : { user: item.slice(0, i), password: item.slice(i + 1) };
 }
 
 function buildDestination(ctx: Ctx, index: number, deprecatedRewrite: SearchReplace[]): Destination {
@@ -221,35 +242,37 @@ function buildDestination(ctx: Ctx, index: number, deprecatedRewrite: SearchRepl
     (v === undefined ? {} : { [k]: v }) as { [P in K]?: V };
   return {
     index,
-    reqMode: (r.str('reqMode')?.toLowerCase() ?? 'http') as Mode,
+    reqMode: r.one('reqMode') ?? 'http',
     servicePath: r.list('servicePath'),
     servicePathExclude: r.list('servicePathExclude'),
-    ...opt('pathType', r.str('pathType')),
-    ...opt('port', r.int('port')),
-    ...opt('srcPort', r.int('srcPort')),
-    ...opt('httpsPort', r.int('httpsPort')),
-    ...opt('srcHttpsPort', r.int('srcHttpsPort')),
+    ...opt('pathType', r.one('pathType')),
+    ...opt('port', r.one('port')),
+    ...opt('srcPort', r.one('srcPort')),
+    ...opt('httpsPort', r.one('httpsPort')),
+    ...opt('srcHttpsPort', r.one('srcHttpsPort')),
     serviceDomain: r.list('serviceDomain'),
-    serviceHeader: r.list('serviceHeader').map(headerMatch),
+    serviceHeader: r.list('serviceHeader'),
     userAgent: r.list('userAgent'),
-    reqPathSearchReplace: [...deprecatedRewrite, ...r.list('reqPathSearchReplace').map(pair)],
-    allowedMethods: r.list('allowedMethods').map((m) => m.toUpperCase()),
-    deniedMethods: r.list('deniedMethods').map((m) => m.toUpperCase()),
-    denyHttp: r.bool('denyHttp') ?? false,
-    ...opt('httpsOnly', r.bool('httpsOnly')),
-    ...opt('httpsRedirectCode', r.int('httpsRedirectCode')),
+    reqPathSearchReplace: [...deprecatedRewrite, ...r.list('reqPathSearchReplace')],
+    allowedMethods: r.list('allowedMethods'),
+    deniedMethods: r.list('deniedMethods'),
+    denyHttp: r.one('denyHttp') ?? false,
+    ...opt('httpsOnly', r.one('httpsOnly')),
+    ...opt('httpsRedirectCode', numberOf(r.one('httpsRedirectCode'))),
     redirectFromDomain: r.list('redirectFromDomain'),
-    ignoreAuthorization: r.bool('ignoreAuthorization') ?? false,
-    ...opt('outboundHostname', r.str('outboundHostname')),
-    sslVerifyNone: r.bool('sslVerifyNone') ?? false,
-    ...opt('timeoutServer', r.int('timeoutServer')),
-    ...opt('timeoutTunnel', r.int('timeoutTunnel')),
-    ...opt('timeoutClient', r.int('timeoutClient')),
-    checkTcp: r.bool('checkTcp') ?? false,
-    clitcpka: r.bool('clitcpka') ?? false,
-    ...opt('userDef', r.str('userDef')),
+    ignoreAuthorization: r.one('ignoreAuthorization') ?? false,
+    ...opt('outboundHostname', r.one('outboundHostname')),
+    sslVerifyNone: r.one('sslVerifyNone') ?? false,
+    ...opt('timeoutServer', r.one('timeoutServer')),
+    ...opt('timeoutTunnel', r.one('timeoutTunnel')),
+    ...opt('timeoutClient', r.one('timeoutClient')),
+    checkTcp: r.one('checkTcp') ?? false,
+    clitcpka: r.one('clitcpka') ?? false,
+    ...opt('userDef', r.one('userDef')),
   };
 }
+
+const numberOf = (v: string | undefined): number | undefined => (v === undefined ? undefined : Number(v));
 
 function checkDestination(d: Destination, errors: ParamIssue[]): void {
   const sfx = d.index > 0 ? `.${d.index}` : '';
@@ -296,15 +319,24 @@ function checkDestination(d: Destination, errors: ParamIssue[]): void {
 /**
  * Parses a reconfigure request (query string, urlencoded body or the listener's get-services JSON)
  * into a typed ServiceSpec. Total: never throws; every problem is reported with the parameter it
- * concerns, the value (secrets masked) and what is allowed.
+ * concerns, the value (secrets masked) and what is allowed. The API and the resync from the
+ * listener both come through here, so the limits hold for both.
  */
 export function parseServiceSpec(input: ParamInput, opts: ParseOptions = {}): ParseResult {
   const { entries, issues } = toEntries(input);
-  const ctx: Ctx = { entries, errors: [...issues], warnings: [], separator: opts.separator || ',' };
-  const indexes = validateEntries(ctx, opts);
+  const ctx: Ctx = {
+    parsed: new Map(),
+    errors: [...issues],
+    warnings: [],
+    separator: opts.separator || ',',
+  };
+  const indexes = validateEntries(ctx, entries, opts);
   const top = new Reader(ctx, 0);
-  const serviceName = top.str('serviceName');
-  if (serviceName === undefined && !ctx.errors.some((e) => e.param === 'serviceName')) {
+  const serviceName = top.one('serviceName');
+  if (
+    serviceName === undefined &&
+    !ctx.errors.some((e) => e.param === 'serviceName' || e.param === '(request)')
+  ) {
     ctx.errors.unshift({
       param: 'serviceName',
       code: 'SERVICE_NAME_REQUIRED',
@@ -313,13 +345,13 @@ export function parseServiceSpec(input: ParamInput, opts: ParseOptions = {}): Pa
   }
   if (ctx.errors.length > 0) return { ok: false, status: 400, errors: ctx.errors, warnings: ctx.warnings };
 
-  const search = top.str('reqPathSearch');
+  const search = top.one('reqPathSearch');
   const deprecatedRewrite: SearchReplace[] =
-    search !== undefined ? [{ search, replace: top.raw('reqPathReplace') ?? '' }] : [];
+    search !== undefined ? [{ search, replace: top.one('reqPathReplace') ?? '' }] : [];
   const destinations = (indexes.length > 0 ? indexes : [0]).map((i) =>
     buildDestination(ctx, i, deprecatedRewrite),
   );
-  const replicas = top.int('replicas');
+  const replicas = top.one('replicas');
   const spec: ServiceSpec = buildService(top, serviceName ?? '', destinations, replicas);
 
   // replicas=0 on a replicated service means "remove" (upstream #49): no routing fields are needed.
@@ -340,34 +372,35 @@ function buildService(
   const opt = <K extends string, V>(k: K, v: V | undefined): { [P in K]?: V } =>
     (v === undefined ? {} : { [k]: v }) as { [P in K]?: V };
   const domainAlgo =
-    top.str('serviceDomainAlgo') ?? (top.bool('serviceDomainMatchAll') ? 'hdr_dom(host)' : undefined);
+    top.one('serviceDomainAlgo') ?? (top.one('serviceDomainMatchAll') ? 'hdr_dom(host)' : undefined);
+  const headers = (...lists: HeaderOp[][]): HeaderOp[] => lists.flat();
   return {
     serviceName,
-    aclName: top.str('aclName') ?? serviceName,
+    aclName: top.one('aclName') ?? serviceName,
     ...opt('replicas', replicas),
-    distribute: top.bool('distribute') ?? false,
-    addReqHeader: [...top.list('addReqHeader'), ...top.list('addHeader')].map(header),
-    setReqHeader: [...top.list('setReqHeader'), ...top.list('setHeader')].map(header),
+    distribute: top.one('distribute') ?? false,
+    addReqHeader: headers(top.list('addReqHeader'), top.list('addHeader')),
+    setReqHeader: headers(top.list('setReqHeader'), top.list('setHeader')),
     delReqHeader: top.list('delReqHeader'),
-    addResHeader: top.list('addResHeader').map(header),
-    setResHeader: top.list('setResHeader').map(header),
+    addResHeader: top.list('addResHeader'),
+    setResHeader: top.list('setResHeader'),
     delResHeader: top.list('delResHeader'),
-    ...opt('backendExtra', top.str('backendExtra')),
-    ...opt('compressionAlgo', top.str('compressionAlgo')),
-    ...opt('compressionType', top.str('compressionType')),
-    ...opt('connectionMode', top.str('connectionMode')),
-    discoveryType: top.str('discoveryType') === 'Overlay' ? 'Overlay' : 'DNS',
-    isDefaultBackend: top.bool('isDefaultBackend') ?? false,
-    ...opt('proxyInstanceName', top.str('proxyInstanceName')),
-    redirectWhenHttpProto: top.bool('redirectWhenHttpProto') ?? false,
-    redirectUnlessHttpsProto: top.bool('redirectUnlessHttpsProto') ?? false,
-    ...opt('serviceCert', top.str('serviceCert')?.replace(/\\n/g, '\n')),
+    ...opt('backendExtra', top.one('backendExtra')),
+    ...opt('compressionAlgo', top.one('compressionAlgo')),
+    ...opt('compressionType', top.one('compressionType')),
+    ...opt('connectionMode', top.one('connectionMode')),
+    discoveryType: top.one('discoveryType') ?? 'DNS',
+    isDefaultBackend: top.one('isDefaultBackend') ?? false,
+    ...opt('proxyInstanceName', top.one('proxyInstanceName')),
+    redirectWhenHttpProto: top.one('redirectWhenHttpProto') ?? false,
+    redirectUnlessHttpsProto: top.one('redirectUnlessHttpsProto') ?? false,
+    ...opt('serviceCert', top.one('serviceCert')),
     ...opt('serviceDomainAlgo', domainAlgo),
-    ...opt('sessionType', top.str('sessionType') as 'sticky-server' | undefined),
-    users: top.list('users').map(user),
-    ...opt('usersSecret', top.str('usersSecret')),
-    usersPassEncrypted: top.bool('usersPassEncrypted') ?? false,
-    ...opt('nodeInfo', top.str('nodeInfo')),
+    ...opt('sessionType', top.one('sessionType')),
+    users: top.list('users'),
+    ...opt('usersSecret', top.one('usersSecret')),
+    usersPassEncrypted: top.one('usersPassEncrypted') ?? false,
+    ...opt('nodeInfo', top.one('nodeInfo')),
     destinations,
   };
 }
@@ -394,17 +427,17 @@ export function parseRemoveRequest(
     };
   }
   const def = PARAMS_BY_NAME.get('serviceName');
-  const err = def?.grammar(name);
-  if (err)
+  const r = def?.grammar(name);
+  if (r && !r.ok)
     return {
       ok: false,
       status: 400,
       errors: [
         {
           param: 'serviceName',
-          value: name,
+          value: short(name),
           code: 'PARAM_INVALID',
-          message: `serviceName: ${name} ${err}`,
+          message: `serviceName: ${short(name)} ${r.error}`,
           allowed: def?.allowed ?? '',
         },
       ],
@@ -418,4 +451,4 @@ export function parseRemoveRequest(
   };
 }
 
-export { PARAMS };
+export { PARAMS, isParamName };

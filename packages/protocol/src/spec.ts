@@ -1,20 +1,7 @@
-import type { Mode } from './params.js';
+import type { HeaderOp, SearchReplace, UserEntry } from './grammar.js';
+import type { Mode, ParamName } from './params.js';
 
-export interface UserEntry {
-  readonly user: string;
-  /** Undefined when the password must come from usersSecret or the global USERS. */
-  readonly password?: string;
-}
-
-export interface HeaderOp {
-  readonly name: string;
-  readonly value: string;
-}
-
-export interface SearchReplace {
-  readonly search: string;
-  readonly replace: string;
-}
+export type { HeaderOp, SearchReplace, UserEntry } from './grammar.js';
 
 /** One routing destination: un-indexed parameters form index 0, `name.N` form index N. */
 export interface Destination {
@@ -103,16 +90,36 @@ export type IssueCode =
   | 'PARAM_UNSUPPORTED'
   | 'PARAM_RAW_DISABLED'
   | 'PARAM_DUPLICATE'
+  | 'PARAM_TOO_LONG'
+  | 'REQUEST_TOO_LARGE'
   | 'INDEX_INVALID';
 
+/** Something accepted but worth telling the sender: an unknown name, a deprecated alias. */
+export interface ParamWarning {
+  /** Parameter as given, including its `.N` index. */
+  readonly param: string;
+  readonly code: WarningCode;
+  readonly message: string;
+  readonly didYouMean?: string;
+}
+
+export type WarningCode = 'PARAM_UNKNOWN' | 'PARAM_DEPRECATED';
+
+/**
+ * `warn` (default, as upstream): an unknown name is accepted with a warning, unless it is a likely
+ * misspelling of a known one; `strict`: every unknown name is refused.
+ */
+export type UnknownParams = 'warn' | 'strict';
+export const UNKNOWN_PARAMS_MODES = ['warn', 'strict'] as const satisfies readonly UnknownParams[];
+
 export type ParseResult =
-  | { readonly ok: true; readonly spec: ServiceSpec; readonly warnings: readonly string[] }
+  | { readonly ok: true; readonly spec: ServiceSpec; readonly warnings: readonly ParamWarning[] }
   | {
       readonly ok: false;
       /** 400 for invalid input, 409 for http without path or domain (as upstream). */
       readonly status: 400 | 409;
       readonly errors: readonly ParamIssue[];
-      readonly warnings: readonly string[];
+      readonly warnings: readonly ParamWarning[];
     };
 
 export interface ParseOptions {
@@ -120,4 +127,14 @@ export interface ParseOptions {
   readonly separator?: string;
   /** Allow raw-config parameters such as backendExtra (env ALLOW_RAW_CONFIG). */
   readonly allowRawConfig?: boolean;
+  /** env UNKNOWN_PARAMS (default warn). */
+  readonly unknownParams?: UnknownParams;
 }
+
+// Compile-time checks that the spec speaks the table's language: every field of ServiceSpec and
+// Destination is a parameter name, except the few the parse derives (index, destinations).
+type NotParams<T, Derived extends string> = Exclude<keyof T, ParamName | Derived>;
+const specFieldsAreParams: [NotParams<ServiceSpec, 'destinations'>] extends [never] ? true : never = true;
+const destinationFieldsAreParams: [NotParams<Destination, 'index'>] extends [never] ? true : never = true;
+void specFieldsAreParams;
+void destinationFieldsAreParams;

@@ -37,10 +37,12 @@ describe('parseServiceSpec status mapping (as upstream)', () => {
       errors: [{ param: 'servicepath', code: 'PARAM_UNKNOWN', didYouMean: 'servicePath' }],
     });
   });
-  it('Docker Flow Monitor labels are ignored with a warning', () => {
-    const r = parseServiceSpec('serviceName=a&servicePath=/a&port=1&scrapePort=9090&alertName=mem');
+  it('labels of other Docker Flow tools (Monitor, Let`s Encrypt companion) are ignored silently', () => {
+    const r = parseServiceSpec(
+      'serviceName=a&servicePath=/a&port=1&scrapePort=9090&alertName=mem&letsencrypt.host=a.com',
+    );
     expect(r.ok).toBe(true);
-    expect(r.warnings).toHaveLength(2);
+    expect(r.warnings).toHaveLength(0);
   });
   it('newline in a value is refused (config injection)', () => {
     const r = parseServiceSpec({ serviceName: 'a', servicePath: '/a\n  bind :9999', port: '80' });

@@ -30,22 +30,32 @@ export interface ApiDeps {
   readonly statsCsv: MetricsRouteDeps['statsCsv'];
 }
 
-/** Query string and body (urlencoded or JSON) as one input; a name given in both must agree. */
+/**
+ * Query string and body (urlencoded or JSON) as one input; a name given in both must agree. Names
+ * are data: a Map and a prototype-less result, so `__proto__`, `constructor` or `toString` are just
+ * (unknown) parameter names, never properties of Object.prototype.
+ */
 function inputOf(req: Request): Record<string, unknown> {
-  const out: Record<string, unknown[]> = {};
+  const values = new Map<string, unknown[]>();
   const add = (k: string, v: unknown): void => {
-    (out[k] ??= []).push(v);
+    const list = values.get(k);
+    if (list) list.push(v);
+    else values.set(k, [v]);
   };
   for (const [k, v] of new URL(req.originalUrl, 'http://local').searchParams) add(k, v);
   const body: unknown = req.body;
   if (body && typeof body === 'object' && !Array.isArray(body)) {
     for (const [k, v] of Object.entries(body as Record<string, unknown>)) add(k, v);
   }
-  return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, v.length === 1 ? v[0] : v]));
+  const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  for (const [k, v] of values) out[k] = v.length === 1 ? v[0] : v;
+  return out;
 }
 
 const wantsDistribute = (input: Record<string, unknown>): boolean =>
-  [input.distribute].flat().some((v) => String(v).toLowerCase() === 'true');
+  [input.distribute]
+    .flat()
+    .some((v) => (typeof v === 'string' || typeof v === 'boolean') && String(v).toLowerCase() === 'true');
 
 /** Express 5 handlers may be async; a thrown error reaches the JSON error handler. */
 type Handler = (req: Request, res: Response) => Promise<Reply | void>;
@@ -174,7 +184,12 @@ export function createApp(deps: ApiDeps): express.Express {
     const q = new URL(req.originalUrl, 'http://local').searchParams;
     if (q.get('type') === 'json') {
       const services = Object.fromEntries(
-        [...pipeline.services].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, maskSpec(v)]),
+        [...pipeline.services]
+          .sort(([a], [b]) => (a < b ? -1 : 1))
+          .map(([k, v]) => {
+            const warnings = control.warnings.get(k);
+            return [k, warnings ? { ...maskSpec(v), warnings } : maskSpec(v)];
+          }),
       );
       return {
         status: 200,

@@ -4,6 +4,7 @@ import {
   type ParamInput,
   type ParamIssue,
   type ServiceSpec,
+  type UnknownParams,
 } from '@flowproxy/protocol';
 import { join } from 'node:path';
 import type { Logger } from '@flowproxy/runtime';
@@ -14,6 +15,7 @@ import { validateCertificate } from '../state/cert-check.js';
 import { certFileName } from '../state/certs.js';
 import { sameSpec, type Change } from '../state/routing-state.js';
 import { looksHashed, resolveUsers, UsersError } from '../state/users.js';
+import { ParamWarnings } from './param-warnings.js';
 
 /** What an API call answers: HTTP status and JSON body (upstream-ish fields plus ours). */
 export interface Reply {
@@ -24,6 +26,7 @@ export interface Reply {
 export interface ControlOptions {
   readonly separator: string;
   readonly allowRawConfig: boolean;
+  readonly unknownParams: UnknownParams;
   readonly filterProxyInstanceName: boolean;
   readonly proxyInstanceName: string;
   readonly secretsDir: string;
@@ -50,12 +53,17 @@ const ms = (t0: bigint): number => Math.round(Number(process.hrtime.bigint() - t
  * accepted change goes through the reload pipeline, so a 200 means the change is live.
  */
 export class ProxyControl {
+  /** Warnings of each service's current definition (unknown names, deprecated aliases). */
+  readonly warnings: ParamWarnings;
+
   constructor(
     private readonly pipeline: ReloadPipeline,
     private readonly opts: ControlOptions,
     private readonly logger: Logger,
     private readonly metrics: Metrics,
-  ) {}
+  ) {
+    this.warnings = new ParamWarnings(metrics, logger);
+  }
 
   /** Parses and checks a reconfigure request; the changes it implies, or the reply refusing it. */
   plan(
@@ -66,6 +74,7 @@ export class ProxyControl {
     const parsed = parseServiceSpec(input, {
       separator: this.opts.separator,
       allowRawConfig: this.opts.allowRawConfig,
+      unknownParams: this.opts.unknownParams,
     });
     if (!parsed.ok) {
       const first = parsed.errors[0];
@@ -91,6 +100,7 @@ export class ProxyControl {
       const changes: Change[] = this.pipeline.services.has(spec.serviceName)
         ? [{ kind: 'remove', serviceName: spec.serviceName }]
         : [];
+      this.warnings.forget(spec.serviceName);
       return {
         ok: true,
         spec,
@@ -102,8 +112,10 @@ export class ProxyControl {
       const changes: Change[] = this.pipeline.services.has(spec.serviceName)
         ? [{ kind: 'remove', serviceName: spec.serviceName }]
         : [];
+      this.warnings.forget(spec.serviceName);
       return { ok: true, spec, changes, note: 'replicas=0: removed' };
     }
+    this.warnings.record(spec.serviceName, parsed.warnings);
     try {
       const users = resolveUsers(spec, {
         secretsDir: this.opts.secretsDir,
@@ -233,9 +245,16 @@ export class ProxyControl {
       return errorReply(failed.status, failed.code, failed.message, failed.errors, {
         ServiceName: spec.serviceName,
       });
+    const warnings = this.warnings.get(spec.serviceName);
     return {
       status: 200,
-      body: { Status: 'OK', Message: plan.note ?? '', ServiceName: spec.serviceName, AclName: spec.aclName },
+      body: {
+        Status: 'OK',
+        Message: plan.note ?? '',
+        ServiceName: spec.serviceName,
+        AclName: spec.aclName,
+        ...(warnings ? { warnings } : {}),
+      },
     };
   }
 
@@ -262,6 +281,7 @@ export class ProxyControl {
     }
     const outcomes = await this.pipeline.submitAll(this.removal(name));
     const o = outcomes.find((x) => !x.ok) ?? (outcomes[outcomes.length - 1] as Outcome);
+    if (o.ok) this.warnings.forget(name);
     this.metrics.removes.inc({ outcome: o.ok ? 'removed' : 'error' });
     this.logger.log(o.ok ? 'info' : 'error', 'remove', {
       event: 'remove',
@@ -341,6 +361,7 @@ export class ProxyControl {
     for (const name of this.pipeline.services.keys()) {
       if (!wanted.has(name) && !pinned.has(name)) {
         changes.push(...this.removal(name));
+        this.warnings.forget(name);
         removed += 1;
       }
     }

@@ -1,5 +1,5 @@
 import { readSecret } from '@flowproxy/runtime';
-import type { ServiceSpec, UserEntry } from '@flowproxy/protocol';
+import { parseUserList, type ServiceSpec, type UserEntry } from '@flowproxy/protocol';
 
 export class UsersError extends Error {
   readonly code = 'USERS_UNRESOLVED';
@@ -10,18 +10,6 @@ export class UsersError extends Error {
     super(message);
     this.name = 'UsersError';
   }
-}
-
-/** `user:pass` entries separated by new lines or commas (the format of `dfp_users_<name>` secrets). */
-export function parseUserLines(text: string): UserEntry[] {
-  return text
-    .split(/[\n,]/)
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0)
-    .map((item) => {
-      const i = item.indexOf(':');
-      return i < 0 ? { user: item } : { user: item.slice(0, i), password: item.slice(i + 1) };
-    });
 }
 
 export interface ResolvedUsers {
@@ -47,13 +35,14 @@ export function resolveUsers(
     const text = readSecret(opts.secretsDir, name);
     if (text === undefined)
       throw new UsersError('usersSecret', `usersSecret: secret ${name} is not mounted in the proxy`);
-    fromSecret = parseUserLines(text);
-    const bad = fromSecret.find((u) => !u.password || /[\s"'\\]/.test(u.user + u.password));
-    if (bad)
+    // The same user:password rule as the users parameter and env USERS (protocol's parseUserList).
+    const parsed = parseUserList(text, true);
+    if (!parsed.ok)
       throw new UsersError(
         'usersSecret',
-        `usersSecret: secret ${name} must hold user:password entries (user ${bad.user})`,
+        `usersSecret: secret ${name} must hold user:password entries (${parsed.error})`,
       );
+    fromSecret = parsed.value;
   }
   const lookup = (user: string): string | undefined =>
     fromSecret.find((u) => u.user === user)?.password ??

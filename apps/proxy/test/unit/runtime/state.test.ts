@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { parseServiceSpec, type ServiceSpec } from '@flowproxy/protocol';
+import { parseServiceSpec, parseUserList, type ServiceSpec } from '@flowproxy/protocol';
 import { maskSpec } from '../../../src/api/mask.js';
 import { blameParam } from '../../../src/reload/blame.js';
 import { notConfigured } from '../../../src/reload/pipeline.js';
@@ -12,7 +12,7 @@ import {
   stateHash,
   type Change,
 } from '../../../src/state/routing-state.js';
-import { looksHashed, parseUserLines, resolveUsers, UsersError } from '../../../src/state/users.js';
+import { looksHashed, resolveUsers, UsersError } from '../../../src/state/users.js';
 import { listenerBase } from '../../../src/sync/listener.js';
 import { servicesFromEnv } from '../../../src/state/env-services.js';
 
@@ -99,7 +99,7 @@ describe('users', () => {
     }
   });
   it('reads secret lines and commas; spots crypt hashes', () => {
-    expect(parseUserLines('a:1\nb:2,c:3\n')).toHaveLength(3);
+    expect(parseUserList('a:1\nb:2,c:3\n')).toMatchObject({ ok: true, value: [{}, {}, {}] });
     expect(looksHashed({ users: [{ user: 'a', password: '$6$salt$hash' }], usersPassEncrypted: true })).toBe(
       true,
     );

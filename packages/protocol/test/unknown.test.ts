@@ -1,0 +1,82 @@
+import { describe, expect, it } from '@jest/globals';
+import { parseServiceSpec, parseUserList } from '../src/index.js';
+
+const BASE = { serviceName: 'svc', servicePath: '/svc', port: '8080' };
+
+describe('unknown parameter names (issue 10)', () => {
+  it('are accepted with a typed warning by default', () => {
+    const r = parseServiceSpec({ ...BASE, myCompanionSetting: 'x', 'other.2': 'y' });
+    expect(r.ok).toBe(true);
+    expect(r.warnings).toEqual([
+      { param: 'myCompanionSetting', code: 'PARAM_UNKNOWN', message: expect.stringMatching(/ignored/) },
+      { param: 'other.2', code: 'PARAM_UNKNOWN', message: expect.stringMatching(/ignored/) },
+    ]);
+  });
+  it.each([
+    ['usrs', 'users'],
+    ['httpsOnyl', 'httpsOnly'],
+    ['servicepath', 'servicePath'],
+    ['denyHtp', 'denyHttp'],
+  ])('a likely misspelling (%s) is refused with its did-you-mean (%s)', (typo, meant) => {
+    const r = parseServiceSpec({ ...BASE, [typo]: 'true' });
+    expect(r).toMatchObject({
+      ok: false,
+      status: 400,
+      errors: [{ param: typo, code: 'PARAM_UNKNOWN', didYouMean: meant }],
+    });
+  });
+  it('strict mode refuses every unknown name', () => {
+    expect(parseServiceSpec({ ...BASE, myCompanionSetting: 'x' }, { unknownParams: 'strict' })).toMatchObject(
+      {
+        ok: false,
+        errors: [{ param: 'myCompanionSetting', code: 'PARAM_UNKNOWN' }],
+      },
+    );
+  });
+  it('deprecated aliases are typed warnings', () => {
+    const r = parseServiceSpec({ ...BASE, addHeader: 'X-A 1' });
+    expect(r.warnings).toEqual([
+      { param: 'addHeader', code: 'PARAM_DEPRECATED', message: expect.any(String) },
+    ]);
+  });
+});
+
+describe('prototype names are plain unknown names (issue 11)', () => {
+  it.each(['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', 'prototype'])(
+    '%s',
+    (name) => {
+      const json = JSON.parse(
+        `{"serviceName":"svc","servicePath":"/svc","port":"8080","${name}":"x"}`,
+      ) as Record<string, unknown>;
+      for (const input of [json, `serviceName=svc&servicePath=/svc&port=8080&${name}=x&${name}=y`]) {
+        const r = parseServiceSpec(input);
+        if (r.ok) expect(r.warnings.map((w) => w.param)).toEqual([name]);
+        else expect(r.errors.map((e) => e.param)).toContain(name);
+      }
+    },
+  );
+});
+
+describe('one user:password rule (issue 14)', () => {
+  it('env USERS, secrets and the users parameter share it', () => {
+    expect(parseUserList('a:1\nb:2,c:3\n')).toEqual({
+      ok: true,
+      value: [
+        { user: 'a', password: '1' },
+        { user: 'b', password: '2' },
+        { user: 'c', password: '3' },
+      ],
+    });
+    expect(parseUserList('a')).toMatchObject({ ok: false, error: expect.stringMatching(/user:password/) });
+    expect(parseUserList('a', false)).toEqual({ ok: true, value: [{ user: 'a' }] });
+    expect(parseUserList('a b:1')).toMatchObject({ ok: false });
+    expect(parseUserList('a:p w')).toMatchObject({ ok: false });
+    // The users parameter: same rule, password optional.
+    const r = parseServiceSpec({ ...BASE, users: 'a:p w' });
+    expect(r).toMatchObject({ ok: false, errors: [{ param: 'users' }] });
+    expect(parseServiceSpec({ ...BASE, users: 'a,b:2' })).toMatchObject({
+      ok: true,
+      spec: { users: [{ user: 'a' }, { user: 'b', password: '2' }] },
+    });
+  });
+});
