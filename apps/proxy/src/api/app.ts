@@ -258,6 +258,7 @@ export function createApp(deps: ApiDeps): express.Express {
   });
 
   app.all(['/v1/docker-flow-proxy/{*rest}'], (req, res) => {
+    stateHeaders(res);
     res.status(404).json(errorReply(404, 'NOT_FOUND', `unknown endpoint ${req.path}`).body);
   });
 
@@ -266,6 +267,8 @@ export function createApp(deps: ApiDeps): express.Express {
       if (res.headersSent) return next(err);
       const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
       if (status === 500) logger.error('request failed', { event: 'api.error', error: err.message });
+      // Every answer carries the state hash, malformed bodies and internal errors included.
+      stateHeaders(res);
       res
         .status(status)
         .json(errorReply(status, status === 500 ? 'INTERNAL' : 'BAD_REQUEST', err.message).body);
