@@ -189,7 +189,7 @@ describe('unknown parameter names (issue 10) and prototype names (issue 11)', ()
     const services = cfg.json.services as Record<string, { warnings?: unknown[] }>;
     expect(services.extra?.warnings).toEqual([expect.objectContaining({ param: 'companionSetting' })]);
     expect(services['go-demo']?.warnings).toBeUndefined();
-    const metrics = await http(`${proxy.apiUrl}/metrics`);
+    const metrics = await http(`http://127.0.0.1:${proxy.apiPort}/metrics`);
     expect(metricValue(metrics.body, 'flowproxy_unknown_params', 'param="companionSetting"')).toBe(1);
     expect(proxy.log()).toMatch(/reconfigure\.warnings/);
     // A second identical request changes nothing: the gauge counts services, not requests.
@@ -197,7 +197,7 @@ describe('unknown parameter names (issue 10) and prototype names (issue 11)', ()
       proxy.apiUrl,
       `reconfigure?serviceName=extra&servicePath=/extra&port=${port}&companionSetting=1`,
     );
-    const again = await http(`${proxy.apiUrl}/metrics`);
+    const again = await http(`http://127.0.0.1:${proxy.apiPort}/metrics`);
     expect(metricValue(again.body, 'flowproxy_unknown_params', 'param="companionSetting"')).toBe(1);
   });
 
