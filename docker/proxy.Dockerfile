@@ -23,10 +23,11 @@ ENV NODE_ENV=production \
 EXPOSE 80 443 8080
 USER app
 
-# Healthy once the first full configuration (including the resync from LISTENER_ADDRESS) is live.
+# Healthy once the first full configuration (including the resync from LISTENER_ADDRESS) is live, or
+# after LISTENER_WAIT without the listener (then it serves what it has; `ready` says not in sync).
 # node, not wget: busybox wget crashes on DNS here, and curl is not in the base.
 HEALTHCHECK --interval=2s --timeout=3s --start-period=60s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:8080/v1/docker-flow-proxy/successfulinitreload').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+  CMD ["node", "-e", "fetch('http://127.0.0.1:8080/v1/docker-flow-proxy/healthy').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 
 # tini as PID 1: node as PID 1 ignores SIGTERM, and tini reaps HAProxy's old workers.
 ENTRYPOINT ["tini", "--"]

@@ -251,7 +251,25 @@ export const PROXY_ENV = {
     name: 'RELOAD_INTERVAL',
     parse: int(100, 86400000),
     default: 5000,
-    doc: 'Milliseconds between attempts to fetch `get-services` from the listener, and between resyncs',
+    doc: 'Milliseconds between resyncs from the listener; until the first `get-services` succeeds it is retried sooner (100 ms, doubling up to 2 s)',
+  }),
+  listenerWait: v({
+    name: 'LISTENER_WAIT',
+    parse: int(0, 86400000),
+    default: 5000,
+    doc: 'Milliseconds a new replica waits for the initial state from the listener before its container healthcheck (`healthy`) passes anyway: it then serves what it has (its saved state, or nothing) and `ready` reports it not in sync, so a listener outage never makes Swarm replace proxy tasks',
+  }),
+  resyncMaxBytes: v({
+    name: 'RESYNC_MAX_BYTES',
+    parse: int(1024, 1073741824),
+    default: 16777216,
+    doc: 'Largest `get-services` answer the proxy reads from the listener; a larger one is refused and logged (`RESYNC_TOO_LARGE`), the state unchanged',
+  }),
+  resyncRemoveAfter: v({
+    name: 'RESYNC_REMOVE_AFTER',
+    parse: int(0, 86400000),
+    default: 30000,
+    doc: "Milliseconds a service must be missing from the listener's answers (and from at least two consecutive ones) before a resync removes it: the listener leaves a service out while its tasks are not all running (rolling update). A remove notification still removes it at once",
   }),
   repeatReload: v({
     name: 'REPEAT_RELOAD',

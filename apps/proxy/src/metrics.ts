@@ -73,6 +73,11 @@ export function createMetrics() {
       help: '1 once the initial state is applied (successfulinitreload)',
       registers: [registry],
     }),
+    inSync: new Gauge({
+      name: 'flowproxy_listener_in_sync',
+      help: '1 while the latest state from the listener is applied (always 1 without LISTENER_ADDRESS)',
+      registers: [registry],
+    }),
   };
 }
 

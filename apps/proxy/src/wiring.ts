@@ -22,6 +22,7 @@ import { listCerts, usableCerts } from './state/certs.js';
 import { loadState, saveState, stateFile } from './state/persist.js';
 import type { ServiceSpec } from '@flowproxy/protocol';
 import { ListenerSync, listenerBase, notifyServices } from './sync/listener.js';
+import { readiness, type Readiness } from './sync/readiness.js';
 
 // The only place that wires the proxy together; main.ts loads it once the memory profile is set.
 
@@ -87,6 +88,7 @@ const control = new ProxyControl(
     secretsDir: cfg.secretsDir,
     certsDir: cfg.certsDir,
     globalUsers: cfg.users,
+    resyncRemoveAfterMs: cfg.resyncRemoveAfter,
   },
   logger,
   metrics,
@@ -145,14 +147,36 @@ const bases = cfg.listenerAddress
   .map((a) => a.trim())
   .filter((a) => a.length > 0)
   .map(listenerBase);
-let ready = bases.length === 0;
-metrics.ready.set(ready ? 1 : 0);
+const startedAt = Date.now();
+const sync =
+  bases.length > 0
+    ? new ListenerSync({
+        bases,
+        intervalMs: cfg.reloadInterval,
+        repeat: cfg.repeatReload,
+        maxBytes: cfg.resyncMaxBytes,
+        apply: (inputs) => control.replaceAll(inputs, pinned),
+        logger,
+        onStatus: () => publishReadiness(),
+        onReady: () =>
+          logger.info('initial state from the listener applied: ready', {
+            event: 'ready',
+            services: pipeline.services.size,
+          }),
+      })
+    : undefined;
+const currentReadiness = (): Readiness => readiness(sync?.status, startedAt, cfg.listenerWait, Date.now());
+const publishReadiness = (): void => {
+  const r = currentReadiness();
+  metrics.ready.set(r.initialSync ? 1 : 0);
+  metrics.inSync.set(r.inSync ? 1 : 0);
+};
 const app = createApp({
   control,
   pipeline,
   metrics,
   logger,
-  ready: () => ready,
+  readiness: currentReadiness,
   peers: cfg.peers.length > 0 ? staticPeers(cfg.peers) : dnsPeers(cfg.serviceName, cfg.apiPort),
   distributeTimeoutMs: cfg.distributeTimeoutMs,
   ...(bases.length > 0
@@ -172,24 +196,7 @@ const server = app.listen(cfg.apiPort, () =>
 );
 server.keepAliveTimeout = 5000;
 
-const sync =
-  bases.length > 0
-    ? new ListenerSync({
-        bases,
-        intervalMs: cfg.reloadInterval,
-        repeat: cfg.repeatReload,
-        apply: (inputs) => control.replaceAll(inputs, pinned),
-        logger,
-        onReady: () => {
-          ready = true;
-          metrics.ready.set(1);
-          logger.info('initial state from the listener applied: ready', {
-            event: 'ready',
-            services: pipeline.services.size,
-          });
-        },
-      })
-    : undefined;
+publishReadiness();
 sync?.start();
 
 let stopping = false;

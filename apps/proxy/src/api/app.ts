@@ -8,6 +8,7 @@ import { forwardToPeers } from '../distribute/forward.js';
 import type { PeerResolver } from '../distribute/peers.js';
 import type { Metrics } from '../metrics.js';
 import type { ReloadPipeline } from '../reload/pipeline.js';
+import type { Readiness } from '../sync/readiness.js';
 import { maskConfigText, maskSpec } from './mask.js';
 import { registerMetricsRoutes, type MetricsRouteDeps } from './metrics-routes.js';
 
@@ -18,8 +19,8 @@ export interface ApiDeps {
   readonly pipeline: ReloadPipeline;
   readonly metrics: Metrics;
   readonly logger: Logger;
-  /** True once the initial state is applied (LISTENER_ADDRESS fetch done, or immediately without it). */
-  readonly ready: () => boolean;
+  /** Initial sync, current sync and health (see sync/readiness.ts). */
+  readonly readiness: () => Readiness;
   readonly peers: PeerResolver;
   readonly distributeTimeoutMs: number;
   /** Asks the listener(s) to send every service again (`reload?fromListener=true`). */
@@ -213,15 +214,44 @@ export function createApp(deps: ApiDeps): express.Express {
   route('ping', async () => ({ status: 200, body: { Status: 'OK', Message: '' } }));
 
   route('successfulinitreload', async () =>
-    deps.ready()
+    deps.readiness().initialSync
       ? { status: 200, body: { Status: 'OK', Message: '' } }
       : errorReply(503, 'NOT_READY', 'the initial state from the listener is not applied yet'),
   );
 
+  // The container healthcheck (liveness): depends on the listener for LISTENER_WAIT at most.
+  route('healthy', async () => {
+    const r = deps.readiness();
+    return r.healthy
+      ? {
+          status: 200,
+          body: { Status: 'OK', Message: r.inSync ? '' : 'not in sync with the listener', ...r },
+        }
+      : errorReply(503, 'NOT_READY', 'waiting for the initial state from the listener (LISTENER_WAIT)', [], {
+          ...r,
+        });
+  });
+
+  // Readiness: in sync with the listener (its latest answer applied).
+  route('ready', async () => {
+    const r = deps.readiness();
+    return r.inSync
+      ? { status: 200, body: { Status: 'OK', Message: '', ...r } }
+      : errorReply(
+          503,
+          'NOT_IN_SYNC',
+          r.initialSync
+            ? 'the latest resync from the listener failed: serving the last state applied'
+            : 'the initial state from the listener is not applied yet: serving the saved state',
+          [],
+          { ...r },
+        );
+  });
+
   registerMetricsRoutes(app, API_PREFIX, {
     metrics,
     logger,
-    ready: deps.ready,
+    ready: () => deps.readiness().initialSync,
     haproxyMetrics: deps.haproxyMetrics,
     statsCsv: deps.statsCsv,
     peers: deps.peers,

@@ -14,6 +14,7 @@ import type { Outcome, ReloadPipeline } from '../reload/pipeline.js';
 import { validateCertificate } from '../state/cert-check.js';
 import { certFileName } from '../state/certs.js';
 import { sameSpec, type Change } from '../state/routing-state.js';
+import { resyncRemovals, type Missing } from '../sync/removals.js';
 import { looksHashed, resolveUsers, UsersError } from '../state/users.js';
 import { ParamWarnings } from './param-warnings.js';
 
@@ -32,6 +33,8 @@ export interface ControlOptions {
   readonly secretsDir: string;
   readonly certsDir: string;
   readonly globalUsers: ServiceSpecUsers;
+  /** A service missing from the listener's answers is removed after this long (and two answers). */
+  readonly resyncRemoveAfterMs: number;
 }
 type ServiceSpecUsers = Parameters<typeof resolveUsers>[1]['globalUsers'];
 
@@ -55,6 +58,8 @@ const ms = (t0: bigint): number => Math.round(Number(process.hrtime.bigint() - t
 export class ProxyControl {
   /** Warnings of each service's current definition (unknown names, deprecated aliases). */
   readonly warnings: ParamWarnings;
+  /** Services missing from the latest listener answers, not removed yet (see resyncRemovals). */
+  private missing: ReadonlyMap<string, Missing> = new Map();
 
   constructor(
     private readonly pipeline: ReloadPipeline,
@@ -338,7 +343,7 @@ export class ProxyControl {
   async replaceAll(
     inputs: readonly ParamInput[],
     pinned: ReadonlySet<string> = new Set(),
-  ): Promise<{ applied: number; removed: number; rejected: string[] }> {
+  ): Promise<{ applied: number; removed: number; rejected: string[]; missing: string[] }> {
     const changes: Change[] = [];
     const wanted = new Set<string>();
     const rejected: string[] = [];
@@ -357,20 +362,31 @@ export class ProxyControl {
       if (upsert && sameSpec(current, plan.spec) && plan.changes.length === 1) continue;
       changes.push(...plan.changes);
     }
-    let removed = 0;
-    for (const name of this.pipeline.services.keys()) {
-      if (!wanted.has(name) && !pinned.has(name)) {
-        changes.push(...this.removal(name));
-        this.warnings.forget(name);
-        removed += 1;
-      }
+    const gone = resyncRemovals(
+      this.pipeline.services.keys(),
+      wanted,
+      pinned,
+      this.missing,
+      Date.now(),
+      this.opts.resyncRemoveAfterMs,
+    );
+    this.missing = gone.missing;
+    for (const name of gone.remove) {
+      changes.push(...this.removal(name));
+      this.warnings.forget(name);
     }
+    const removed = gone.remove.length;
     const outcomes = await this.pipeline.submitAll(changes);
     outcomes.forEach((o, i) => {
       const c = changes[i];
       if (!o.ok && c?.kind === 'upsert') rejected.push(c.spec.serviceName);
     });
-    return { applied: changes.filter((c) => c.kind === 'upsert').length, removed, rejected };
+    return {
+      applied: changes.filter((c) => c.kind === 'upsert').length,
+      removed,
+      rejected,
+      missing: [...gone.missing.keys()],
+    };
   }
 }
 

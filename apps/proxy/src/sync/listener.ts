@@ -10,20 +10,77 @@ export function listenerBase(address: string): string {
   return /:[0-9]+$/.test(a) ? `http://${a}` : `http://${a}:8080`;
 }
 
-export async function fetchServices(base: string, timeoutMs: number): Promise<ParamInput[]> {
+export class SyncError extends Error {
+  constructor(
+    readonly code: 'RESYNC_TOO_LARGE' | 'RESYNC_BAD_ANSWER',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'SyncError';
+  }
+}
+
+/** Reads a response body, refusing it (and cancelling the transfer) past `maxBytes`. */
+async function readLimited(res: Response, maxBytes: number): Promise<string> {
+  const declared = Number(res.headers.get('content-length') ?? NaN);
+  const tooLarge = (): SyncError =>
+    new SyncError('RESYNC_TOO_LARGE', `get-services answered more than ${maxBytes} bytes (RESYNC_MAX_BYTES)`);
+  if (declared > maxBytes) {
+    await res.body?.cancel();
+    throw tooLarge();
+  }
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = res.body?.getReader();
+  if (!reader) return '';
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export async function fetchServices(
+  base: string,
+  timeoutMs: number,
+  maxBytes: number,
+  headers: Readonly<Record<string, string>> = {},
+): Promise<ParamInput[]> {
   const res = await fetch(`${base}${LISTENER_PREFIX}/get-services`, {
+    headers,
     signal: AbortSignal.timeout(timeoutMs),
   });
-  if (res.status !== 200) throw new Error(`get-services answered ${res.status}`);
-  const body: unknown = await res.json();
-  if (!Array.isArray(body)) throw new Error('get-services did not answer a JSON list');
+  if (res.status !== 200) {
+    await res.body?.cancel();
+    throw new Error(`get-services answered ${res.status}`);
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(await readLimited(res, maxBytes));
+  } catch (e) {
+    if (e instanceof SyncError) throw e;
+    throw new SyncError('RESYNC_BAD_ANSWER', `get-services did not answer JSON: ${(e as Error).message}`);
+  }
+  if (!Array.isArray(body))
+    throw new SyncError('RESYNC_BAD_ANSWER', 'get-services did not answer a JSON list');
   return body.filter(
     (x): x is Record<string, unknown> => x !== null && typeof x === 'object' && !Array.isArray(x),
   );
 }
 
-export async function notifyServices(base: string, timeoutMs: number): Promise<void> {
+export async function notifyServices(
+  base: string,
+  timeoutMs: number,
+  headers: Readonly<Record<string, string>> = {},
+): Promise<void> {
   const res = await fetch(`${base}${LISTENER_PREFIX}/notify-services`, {
+    headers,
     signal: AbortSignal.timeout(timeoutMs),
   });
   if (res.status < 200 || res.status >= 300) throw new Error(`notify-services answered ${res.status}`);
@@ -35,21 +92,52 @@ export interface SyncOptions {
   readonly intervalMs: number;
   /** Keep resyncing after the first success (REPEAT_RELOAD). */
   readonly repeat: boolean;
-  readonly apply: (inputs: ParamInput[]) => Promise<{ applied: number; removed: number; rejected: string[] }>;
+  /** Largest get-services answer accepted (RESYNC_MAX_BYTES). */
+  readonly maxBytes: number;
+  /** Sent with every request to the listener (API authentication). */
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly apply: (
+    inputs: ParamInput[],
+  ) => Promise<{ applied: number; removed: number; rejected: string[]; missing?: string[] }>;
   readonly logger: Logger;
   readonly onReady: () => void;
+  /** Called after every attempt with its outcome (readiness, metrics). */
+  readonly onStatus?: (status: SyncStatus) => void;
+}
+
+/** What the readiness endpoint reports about the listener. */
+export interface SyncStatus {
+  /** The initial state from the listener was applied (upstream's successfulinitreload). */
+  readonly initialSync: boolean;
+  /** The latest attempt succeeded: the routes are those the listener knows. */
+  readonly inSync: boolean;
+  readonly lastSuccess?: string;
+  readonly lastError?: string;
+  readonly consecutiveFailures: number;
 }
 
 /**
- * Start-up fetch of the listener's full state (retried every interval until it succeeds, then the
- * proxy is ready) and the periodic resync that heals lost notifications.
+ * Until the first success, retries come fast (the listener is often just starting with the stack):
+ * 100 ms doubling up to 2 s (or the interval, if shorter). A failed fetch costs one connection.
+ */
+const FIRST_RETRY_MS = 100;
+const FIRST_RETRY_MAX_MS = 2000;
+
+/**
+ * Start-up fetch of the listener's full state (retried with a short backoff until it succeeds,
+ * then the proxy is ready) and the periodic resync that heals lost
+ * notifications.
  */
 export class ListenerSync {
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
-  private ready = false;
+  private statusV: SyncStatus = { initialSync: false, inSync: false, consecutiveFailures: 0 };
 
   constructor(private readonly opts: SyncOptions) {}
+
+  get status(): SyncStatus {
+    return this.statusV;
+  }
 
   start(): void {
     void this.tick();
@@ -64,21 +152,34 @@ export class ListenerSync {
     let last: unknown;
     for (const base of this.opts.bases) {
       try {
-        return await fetchServices(base, Math.max(1000, this.opts.intervalMs));
+        return await fetchServices(
+          base,
+          Math.max(1000, this.opts.intervalMs),
+          this.opts.maxBytes,
+          this.opts.headers,
+        );
       } catch (e) {
         last = e;
+        // An oversized or malformed answer is refused, not retried on another listener.
+        if (e instanceof SyncError) break;
       }
     }
     throw last instanceof Error ? last : new Error('no listener address');
   }
 
+  private setStatus(s: SyncStatus): void {
+    this.statusV = s;
+    this.opts.onStatus?.(s);
+  }
+
   private async tick(): Promise<void> {
     const { logger } = this.opts;
     const t0 = Date.now();
+    const ready = this.statusV.initialSync;
     try {
       const inputs = await this.fetchAny();
       const r = await this.opts.apply(inputs);
-      const level = !this.ready || r.applied + r.removed > 0 ? 'info' : 'debug';
+      const level = !ready || r.applied + r.removed > 0 || (r.missing?.length ?? 0) > 0 ? 'info' : 'debug';
       logger.log(level, 'synced from the listener', {
         event: 'sync',
         outcome: 'ok',
@@ -86,20 +187,39 @@ export class ListenerSync {
         ...r,
         durationMs: Date.now() - t0,
       });
-      if (!this.ready) {
-        this.ready = true;
-        this.opts.onReady();
-      }
+      this.setStatus({
+        initialSync: true,
+        inSync: true,
+        lastSuccess: new Date().toISOString(),
+        consecutiveFailures: 0,
+      });
+      if (!ready) this.opts.onReady();
     } catch (e) {
-      logger.warn('could not sync from the listener', {
+      const error = (e as Error).message;
+      logger.log(e instanceof SyncError ? 'error' : 'warn', 'could not sync from the listener', {
         event: 'sync',
         outcome: 'failed',
         listener: this.opts.bases.join(','),
-        error: (e as Error).message,
+        ...(e instanceof SyncError ? { code: e.code } : {}),
+        error,
+      });
+      this.setStatus({
+        ...this.statusV,
+        inSync: false,
+        lastError: error,
+        consecutiveFailures: this.statusV.consecutiveFailures + 1,
       });
     }
-    if (this.stopped || (this.ready && !this.opts.repeat)) return;
-    this.timer = setTimeout(() => void this.tick(), this.opts.intervalMs);
+    const s = this.statusV;
+    if (this.stopped || (s.initialSync && !this.opts.repeat)) return;
+    const delay = s.initialSync
+      ? this.opts.intervalMs
+      : Math.min(
+          FIRST_RETRY_MS * 2 ** Math.min(s.consecutiveFailures - 1, 16),
+          FIRST_RETRY_MAX_MS,
+          this.opts.intervalMs,
+        );
+    this.timer = setTimeout(() => void this.tick(), delay);
     this.timer.unref();
   }
 }

@@ -128,7 +128,10 @@ describe('proxy API', () => {
     const text = await api(proxy.apiUrl, 'config');
     expect(text.status).toBe(200);
     expect(text.headers['content-type']).toMatch(/text\/plain/);
-    expect(text.body).toBe(readFileSync(join(proxy.dirs.config, 'haproxy.cfg'), 'utf8'));
+    // The running file, with the password masked (issue 11).
+    const file = readFileSync(join(proxy.dirs.config, 'haproxy.cfg'), 'utf8');
+    expect(file).toContain("user alice insecure-password 's3cr3t-pw'");
+    expect(text.body).toBe(file.replace("'s3cr3t-pw'", "'***'"));
     expect(text.body).toMatch(/^global/m);
 
     const json = await api(proxy.apiUrl, 'config?type=json');

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { createServer, type Server } from 'node:http';
 import { eventually, freePorts, sleep, startProxy, type StartedProxy } from '@flowproxy/testkit';
+import { startFakeListener as startListener, type FakeListener } from './fake-listener.js';
 import { api, http, startBackend, type Backend, promMetrics } from './support.js';
 
 // Real processes on a shared 2-core machine: generous per-test budget, assertions use eventually().
@@ -8,48 +8,6 @@ jest.setTimeout(30000);
 
 // Three real proxies (three HAProxy instances) on loopback and a recording stand-in for the
 // listener's API. Every replica has its own API port, so the peer list is PEERS=host:port,...
-interface FakeListener {
-  services: Record<string, string>[];
-  readonly notifyCalls: number;
-  close(): Promise<void>;
-}
-
-function startListener(port: number): Promise<FakeListener> {
-  const state = { services: [] as Record<string, string>[], notifyCalls: 0 };
-  const server: Server = createServer((req, res) => {
-    if (req.url?.startsWith('/v1/docker-flow-swarm-listener/get-services')) {
-      res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify(state.services));
-    } else if (req.url?.startsWith('/v1/docker-flow-swarm-listener/notify-services')) {
-      state.notifyCalls += 1;
-      res.end('{"Status":"OK"}');
-    } else {
-      res.statusCode = 404;
-      res.end();
-    }
-  });
-  return new Promise((resolve) =>
-    server.listen(port, '127.0.0.1', () =>
-      resolve({
-        get services() {
-          return state.services;
-        },
-        set services(v) {
-          state.services = v;
-        },
-        get notifyCalls() {
-          return state.notifyCalls;
-        },
-        close: () =>
-          new Promise<void>((r) => {
-            server.closeAllConnections();
-            server.close(() => r());
-          }),
-      }),
-    ),
-  );
-}
-
 const INTERVAL = 400;
 let backend: Backend;
 let port = 0;
@@ -82,6 +40,8 @@ const startReplica = (
       RELOAD_INTERVAL: String(INTERVAL),
       PEERS: apiPorts.map((p) => `127.0.0.1:${p}`).join(','),
       DISTRIBUTE_TIMEOUT_MS: '2000',
+      // Removal by the resync after two answers without the service (see resync.test.ts).
+      RESYNC_REMOVE_AFTER: '0',
       ...extra,
     },
   });
