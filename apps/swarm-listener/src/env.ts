@@ -1,3 +1,5 @@
+import { accessSync, constants } from 'node:fs';
+import { join } from 'node:path';
 import { bool, int, list, loadEnv, readSecret, str, EnvError, type EnvVar } from '@flowproxy/runtime';
 import { DEFAULT_NOTIFY_LABEL } from '@flowproxy/protocol';
 
@@ -63,6 +65,17 @@ function taskAddress(raw: string): boolean {
   }
   return true;
 }
+
+/** Docker's own convention is "set to anything": accept the usual spellings, refuse the rest. */
+function tlsVerify(raw: string): boolean {
+  const t = raw.trim().toLowerCase();
+  if (['1', 'true', 'yes'].includes(t)) return true;
+  if (['', '0', 'false', 'no'].includes(t)) return false;
+  throw new Error('must be 1 or true to use TLS (0, false or unset: no TLS)');
+}
+
+/** The files `DOCKER_CERT_PATH` must hold, as the docker CLI expects them. */
+export const DOCKER_TLS_FILES = { ca: 'ca.pem', cert: 'cert.pem', key: 'key.pem' } as const;
 
 const urlDoc = (kind: string): string =>
   `Comma list of URLs notified when a labelled service is ${kind}; the parameters are appended to the query.`;
@@ -215,7 +228,20 @@ export const LISTENER_ENV = {
     name: 'DOCKER_HOST',
     parse: dockerHost,
     default: 'unix:///var/run/docker.sock',
-    doc: 'Docker API address: `unix:///path`, `tcp://host:port` or `http://host:port` (no TLS).',
+    doc: 'Docker API address: `unix:///path`, `tcp://host:port` or `http://host:port` (TLS with DOCKER_TLS_VERIFY).',
+  },
+  dockerTlsVerify: {
+    name: 'DOCKER_TLS_VERIFY',
+    parse: tlsVerify,
+    default: false,
+    doc: 'Docker CLI convention: `1` talks to a `tcp://host:2376` Docker API over TLS, verifying the daemon against `ca.pem` and presenting `cert.pem`/`key.pem` from DOCKER_CERT_PATH (the port defaults to 2376). Not upstream (its listener had no TLS). `0`/`false`/unset: no TLS.',
+  },
+  dockerCertPath: {
+    name: 'DOCKER_CERT_PATH',
+    parse: str,
+    default: '',
+    defaultDoc: '`~/.docker`',
+    doc: 'Directory with `ca.pem`, `cert.pem` and `key.pem` for DOCKER_TLS_VERIFY (mount it as a secret or read-only volume). Missing files stop start-up with a message.',
   },
   apiPort: {
     name: 'API_PORT',
@@ -244,6 +270,13 @@ export interface Endpoint {
   readonly method: HttpMethod;
 }
 
+/** Client TLS for the Docker API: files, read when the Docker client is created. */
+export interface DockerTls {
+  readonly caFile: string;
+  readonly certFile: string;
+  readonly keyFile: string;
+}
+
 export interface ListenerConfig {
   readonly createEndpoints: readonly Endpoint[];
   readonly removeEndpoints: readonly Endpoint[];
@@ -261,6 +294,8 @@ export interface ListenerConfig {
   readonly includeNodeInfo: boolean;
   readonly serviceNamePrefix: string;
   readonly dockerHost: string;
+  /** Set when DOCKER_TLS_VERIFY is on. */
+  readonly dockerTls?: DockerTls;
   readonly apiPort: number;
   readonly logLevel: string;
 }
@@ -295,6 +330,8 @@ export function loadListenerConfig(
     ...pick(v.legacyRemoveUrl, v.notifyRemoveUrl),
     ...extra('df_notify_remove_service_url'),
   ];
+  const dockerHost = v.dfDockerHost || v.dockerHost;
+  const dockerTls = v.dockerTlsVerify ? tlsFiles(dockerHost, v.dockerCertPath, env.HOME) : undefined;
   const reconcileSeconds = v.pollingInterval > 0 ? v.pollingInterval : DEFAULT_RECONCILE_SECONDS;
   const nodeSeconds = v.nodePollingInterval > 0 ? v.nodePollingInterval : DEFAULT_RECONCILE_SECONDS;
   // Upstream always sends node notifications with GET.
@@ -315,8 +352,36 @@ export function loadListenerConfig(
     notifyImmediately: v.notifyImmediately,
     includeNodeInfo: v.includeNodeInfo,
     serviceNamePrefix: v.serviceNamePrefix.trim(),
-    dockerHost: v.dfDockerHost || v.dockerHost,
+    dockerHost,
+    ...(dockerTls ? { dockerTls } : {}),
     apiPort: v.apiPort,
     logLevel: v.logLevel,
   };
+}
+
+/** The TLS files for DOCKER_TLS_VERIFY, checked now so a missing one is a start-up error, not a retry loop. */
+function tlsFiles(host: string, certPath: string, home: string | undefined): DockerTls {
+  if (host.startsWith('unix://'))
+    throw new EnvError([
+      `DOCKER_TLS_VERIFY: needs a tcp://host:2376 Docker host, got ${host} (unset DOCKER_TLS_VERIFY for a socket)`,
+    ]);
+  const dir = certPath.trim() || join(home ?? '/root', '.docker');
+  const files = {
+    caFile: join(dir, DOCKER_TLS_FILES.ca),
+    certFile: join(dir, DOCKER_TLS_FILES.cert),
+    keyFile: join(dir, DOCKER_TLS_FILES.key),
+  };
+  const missing = Object.values(files).filter((f) => {
+    try {
+      accessSync(f, constants.R_OK);
+      return false;
+    } catch {
+      return true;
+    }
+  });
+  if (missing.length > 0)
+    throw new EnvError([
+      `DOCKER_CERT_PATH: ${missing.join(', ')} missing or unreadable (DOCKER_TLS_VERIFY needs ca.pem, cert.pem and key.pem in ${dir})`,
+    ]);
+  return files;
 }

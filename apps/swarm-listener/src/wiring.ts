@@ -35,7 +35,7 @@ function config(): ListenerConfig {
 const cfg = config();
 const log = createLogger('swarm-listener', { level: cfg.logLevel });
 const metrics = createMetrics({ defaults: true });
-const api = createSwarmApi(cfg.dockerHost);
+const api = createSwarmApi(cfg.dockerHost, cfg.dockerTls);
 const transport = limitConcurrency(httpTransport, MAX_IN_FLIGHT);
 const policy = { attempts: cfg.retries, intervalMs: cfg.retryIntervalMs, timeoutMs: cfg.notifyTimeoutMs };
 const dispatcher = new Dispatcher(
@@ -93,6 +93,7 @@ http.listen(cfg.apiPort, () => {
   log.info('swarm listener started', {
     apiPort: cfg.apiPort,
     dockerHost: cfg.dockerHost,
+    dockerTls: cfg.dockerTls !== undefined,
     createUrls: cfg.createEndpoints.map((e) => `${e.method} ${e.url}`),
     removeUrls: cfg.removeEndpoints.map((e) => `${e.method} ${e.url}`),
     createNodeUrls: cfg.createNodeEndpoints.map((e) => e.url),

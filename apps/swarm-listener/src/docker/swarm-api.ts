@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import Docker from 'dockerode';
+import type { DockerTls } from '../env.js';
 import {
   DockerError,
   type DockerEvent,
@@ -9,11 +11,34 @@ import {
   type SwarmTask,
 } from './types.js';
 
-/** dockerode connection options from `unix:///path`, `tcp://host:port` or `http://host:port`. */
-export function dockerOptions(host: string): Docker.DockerOptions {
+/** PEM contents for a TLS connection to the Docker API (DOCKER_TLS_VERIFY). */
+export interface TlsMaterial {
+  readonly ca: Buffer;
+  readonly cert: Buffer;
+  readonly key: Buffer;
+}
+
+/**
+ * dockerode connection options from `unix:///path`, `tcp://host:port` or `http(s)://host:port`.
+ * With `tls`, https on 2376 by default, verifying the daemon against `ca` and presenting the
+ * client certificate (docker-modem hands them to Node's https agent, which also checks the
+ * daemon's name or IP against its certificate).
+ */
+export function dockerOptions(host: string, tls?: TlsMaterial): Docker.DockerOptions {
   if (host.startsWith('unix://')) return { socketPath: host.slice('unix://'.length) };
   const u = new URL(host.replace(/^tcp:/, 'http:'));
+  if (tls) return { protocol: 'https', host: u.hostname, port: Number(u.port || 2376), ...tls };
+  if (u.protocol === 'https:') return { protocol: 'https', host: u.hostname, port: Number(u.port || 2376) };
   return { protocol: 'http', host: u.hostname, port: Number(u.port || 2375) };
+}
+
+/** Reads the DOCKER_CERT_PATH files. */
+export function readTls(files: DockerTls): TlsMaterial {
+  return {
+    ca: readFileSync(files.caFile),
+    cert: readFileSync(files.certFile),
+    key: readFileSync(files.keyFile),
+  };
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
@@ -57,8 +82,8 @@ function toEvent(line: string): RawEvent | null {
 }
 
 /** The only module that talks to Docker. */
-export function createSwarmApi(host: string): SwarmApi {
-  const docker = new Docker(dockerOptions(host));
+export function createSwarmApi(host: string, tls?: DockerTls): SwarmApi {
+  const docker = new Docker(dockerOptions(host, tls ? readTls(tls) : undefined));
   const hasHealthcheck = async (containerId: string): Promise<boolean> => {
     try {
       const info = await docker.getContainer(containerId).inspect();

@@ -1,5 +1,5 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EnvError } from '@flowproxy/runtime';
@@ -150,5 +150,24 @@ describe('listener env', () => {
     expect(cfg.useNodeEvents).toBe(false);
     expect(problem({ DF_NOTIFY_REMOVE_NODE_URL: 'monitor/remove' })).toContain('DF_NOTIFY_REMOVE_NODE_URL');
     expect(problem({ DF_NODE_POLLING_INTERVAL: 'often' })).toContain('DF_NODE_POLLING_INTERVAL');
+  });
+
+  it('DOCKER_TLS_VERIFY: the three files from DOCKER_CERT_PATH (default ~/.docker), checked at start', () => {
+    const certs = join(dir, 'certs');
+    mkdirSync(certs, { recursive: true });
+    for (const f of ['ca.pem', 'cert.pem', 'key.pem']) writeFileSync(join(certs, f), 'pem');
+    const cfg = load({ DOCKER_HOST: 'tcp://docker:2376', DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: certs });
+    expect(cfg.dockerTls).toEqual({
+      caFile: join(certs, 'ca.pem'),
+      certFile: join(certs, 'cert.pem'),
+      keyFile: join(certs, 'key.pem'),
+    });
+    expect(load({ DOCKER_HOST: 'tcp://docker:2376', DOCKER_TLS_VERIFY: '0' }).dockerTls).toBeUndefined();
+    expect(load({ DOCKER_HOST: 'tcp://docker:2376' }).dockerTls).toBeUndefined();
+    expect(problem({ DOCKER_HOST: 'tcp://docker:2376', DOCKER_TLS_VERIFY: '1', HOME: empty })).toContain(
+      'DOCKER_CERT_PATH',
+    );
+    expect(problem({ DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: certs })).toContain('DOCKER_TLS_VERIFY');
+    expect(problem({ DOCKER_TLS_VERIFY: 'sure' })).toContain('DOCKER_TLS_VERIFY');
   });
 });

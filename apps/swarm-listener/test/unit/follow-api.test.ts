@@ -5,6 +5,7 @@ import { createApi } from '../../src/api/server.js';
 import { followEvents, nextBackoff } from '../../src/core/follow.js';
 import { nodeParams } from '../../src/core/nodes.js';
 import type { DockerEvent } from '../../src/docker/types.js';
+import { dockerOptions } from '../../src/docker/swarm-api.js';
 import { createMetrics } from '../../src/metrics.js';
 import { FakeSwarm, silentLog } from './fakes.js';
 
@@ -113,5 +114,20 @@ describe('API', () => {
     const res = await request(notReady).get('/v1/docker-flow-swarm-listener/get-services').expect(503);
     expect(res.body.code).toBe('NOT_READY');
     await request(notReady).get('/v1/nothing').expect(404);
+  });
+});
+
+describe('Docker connection options', () => {
+  const tls = { ca: Buffer.from('ca'), cert: Buffer.from('cert'), key: Buffer.from('key') };
+  it('socket, plain tcp on 2375, TLS on 2376 with the client material', () => {
+    expect(dockerOptions('unix:///var/run/docker.sock')).toEqual({ socketPath: '/var/run/docker.sock' });
+    expect(dockerOptions('tcp://10.0.0.1')).toEqual({ protocol: 'http', host: '10.0.0.1', port: 2375 });
+    expect(dockerOptions('tcp://docker', tls)).toEqual({
+      protocol: 'https',
+      host: 'docker',
+      port: 2376,
+      ...tls,
+    });
+    expect(dockerOptions('tcp://docker:3376', tls)).toMatchObject({ protocol: 'https', port: 3376 });
   });
 });
