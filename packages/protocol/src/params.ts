@@ -83,6 +83,7 @@ export const CONNECTION_MODES = ['http-keep-alive', 'http-server-close', 'httpcl
 export const DISCOVERY_TYPES = ['DNS', 'Overlay'] as const;
 export const COMPRESSION_ALGOS = ['gzip', 'deflate', 'raw-deflate', 'identity'] as const;
 export const REDIRECT_CODES = ['301', '302', '303', '307', '308'] as const;
+export const BALANCE_ALGOS = ['roundrobin', 'static-rr', 'leastconn', 'first', 'source'] as const;
 
 /**
  * Every parameter of Docker Flow Proxy's reconfigure API (dfp-reference.md 1a and 1b), plus the
@@ -798,10 +799,10 @@ export const PARAMS = [
     allowed: 'true or false',
     default: 'false',
     modes: HTTP,
-    doc: 'Require a verified client certificate (needs CA_FILE).',
-    examples: { ok: 'false', fail: 'required' },
+    doc: 'Require a client certificate signed by CA_FILE on this destination (403 without one; without CA_FILE nobody passes).',
+    examples: { ok: 'true', fail: 'required' },
     limit: { value: 5 },
-    support: { kind: 'no', reason: 'client certificate verification (CA_FILE) is not supported yet' },
+    support: YES,
   },
   {
     name: 'timeoutServer',
@@ -873,30 +874,25 @@ export const PARAMS = [
     scope: 'destination',
     shape: 'single',
     grammar: g.identifier,
-    allowed: 'group name',
+    allowed: 'group name (letters, digits, _, . and -)',
     modes: TCP,
-    doc: 'TCP group: several services behind one listen section.',
-    examples: { ok: null, fail: 'redis' },
+    doc: 'TCP group: every tcp destination with the same serviceGroup and srcPort shares one listen section (tcpListen_<group>_<srcPort>), balanced over all their tasks.',
+    examples: { ok: 'redis', fail: 'a b' },
     limit: { value: 64 },
-    support: {
-      kind: 'no',
-      reason: 'tcp service groups are not supported: give each tcp service its own srcPort',
-    },
+    support: YES,
   },
   {
     name: 'balanceGroup',
     scope: 'destination',
     shape: 'single',
-    grammar: g.identifier,
-    allowed: 'balance algorithm',
+    grammar: g.oneOf(BALANCE_ALGOS),
+    allowed: BALANCE_ALGOS.join(', '),
+    default: 'roundrobin',
     modes: TCP,
-    doc: 'Balance algorithm of a TCP group.',
-    examples: { ok: null, fail: 'roundrobin' },
-    limit: { value: 64 },
-    support: {
-      kind: 'no',
-      reason: 'tcp service groups are not supported: give each tcp service its own srcPort',
-    },
+    doc: 'Balance algorithm of a TCP group (serviceGroup).',
+    examples: { ok: 'leastconn', fail: 'random(2)' },
+    limit: { value: 16 },
+    support: YES,
   },
   {
     name: 'userDef',

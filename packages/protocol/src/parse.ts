@@ -263,11 +263,14 @@ function buildDestination(ctx: Ctx, index: number, deprecatedRewrite: SearchRepl
     ignoreAuthorization: r.one('ignoreAuthorization') ?? false,
     ...opt('outboundHostname', r.one('outboundHostname')),
     sslVerifyNone: r.one('sslVerifyNone') ?? false,
+    ...(r.one('verifyClientSsl') ? { verifyClientSsl: true } : {}),
     ...opt('timeoutServer', r.one('timeoutServer')),
     ...opt('timeoutTunnel', r.one('timeoutTunnel')),
     ...opt('timeoutClient', r.one('timeoutClient')),
     checkTcp: r.one('checkTcp') ?? false,
     clitcpka: r.one('clitcpka') ?? false,
+    ...opt('serviceGroup', r.one('serviceGroup')),
+    ...opt('balanceGroup', r.one('balanceGroup')),
     ...opt('userDef', r.one('userDef')),
   };
 }

@@ -28,11 +28,16 @@ export interface Destination {
   readonly ignoreAuthorization: boolean;
   readonly outboundHostname?: string;
   readonly sslVerifyNone: boolean;
+  /** Require a client certificate signed by CA_FILE; absent means false. */
+  readonly verifyClientSsl?: boolean;
   readonly timeoutServer?: number;
   readonly timeoutTunnel?: number;
   readonly timeoutClient?: number;
   readonly checkTcp: boolean;
   readonly clitcpka: boolean;
+  /** TCP group: destinations with the same group and srcPort share one listen section. */
+  readonly serviceGroup?: string;
+  readonly balanceGroup?: string;
   readonly userDef?: string;
 }
 

@@ -118,3 +118,25 @@ describe('parseRemoveRequest', () => {
     });
   });
 });
+
+describe('client certificates and tcp groups (issue 10)', () => {
+  it('verifyClientSsl=true is kept per destination; false and absent leave it out', () => {
+    const r = parseServiceSpec(
+      'serviceName=a&servicePath.1=/x&port.1=1&verifyClientSsl.1=true&servicePath.2=/y&port.2=2&verifyClientSsl.2=false',
+    );
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    expect(r.spec.destinations.map((d) => d.verifyClientSsl)).toEqual([true, undefined]);
+  });
+  it('serviceGroup and balanceGroup reach the tcp destination; an unknown algorithm is a 400', () => {
+    const r = parseServiceSpec(
+      'serviceName=r&reqMode=tcp&srcPort=6379&port=6379&serviceGroup=redis&balanceGroup=leastconn',
+    );
+    expect(r).toMatchObject({
+      ok: true,
+      spec: { destinations: [{ serviceGroup: 'redis', balanceGroup: 'leastconn' }] },
+    });
+    expect(
+      parseServiceSpec('serviceName=r&reqMode=tcp&srcPort=1&port=1&serviceGroup=redis&balanceGroup=random'),
+    ).toMatchObject({ ok: false, status: 400, errors: [{ param: 'balanceGroup', code: 'PARAM_INVALID' }] });
+  });
+});
