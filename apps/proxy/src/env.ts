@@ -310,6 +310,19 @@ export const PROXY_ENV = {
     defaultDoc: '—',
     doc: 'Extra certificate files (absolute paths, comma separated) added after CERTS_DIR and `cert-*` secrets',
   }),
+  caFile: v({
+    name: 'CA_FILE',
+    parse: (raw: string) => {
+      const v = raw.trim();
+      if (v.startsWith('-----BEGIN')) return `${v}\n`;
+      if (!/^\/[^\s'"#\\]*$/.test(v))
+        throw new Error('must be an absolute path without spaces or quotes, or a PEM certificate');
+      return v;
+    },
+    default: '',
+    defaultDoc: '—',
+    doc: 'CA that client certificates must be signed by: TLS binds get `ca-file <f> verify optional`, and destinations with `verifyClientSsl=true` answer 403 without a certificate it verifies. A path, or the PEM itself (e.g. the `dfp_ca_file` secret)',
+  }),
   // ---- ours -------------------------------------------------------------------------------------
   apiPort: v({
     name: 'API_PORT',
@@ -522,6 +535,7 @@ export function toSettings(cfg: ProxyConfig, certs: readonly string[]): ProxySet
     sslBindCiphers: cfg.sslBindCiphers,
     certs,
     hardStopAfterSeconds: cfg.hardStopAfter,
+    ...(cfg.caFile ? { caFile: cfg.caFile } : {}),
     ...(cfg.haproxyMetricsScope.length > 0 ? { metricsSocket: metricsSocketPath(cfg.runtimeDir) } : {}),
   };
 }

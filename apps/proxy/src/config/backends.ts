@@ -105,6 +105,17 @@ export function httpBackend(i: HttpBackendInput): BackendModel {
   if (httpsOnly)
     rules.push(d('http-request', 'redirect', 'scheme', 'https', ...code, 'if', '!{', 'ssl_fc', '}'));
   if (dest.denyHttp && i.plainHttp) rules.push(d('http-request', 'deny', 'if', '!{', 'ssl_fc', '}'));
+  if (dest.verifyClientSsl) {
+    // Upstream's rule: a certificate was presented and CA_FILE verified it (the binds ask with
+    // `verify optional`, so other services on the same port still take clients without one).
+    const acl = `valid_client_cert_${spec.serviceName}${i.port}`;
+    acls.push({ name: acl, criterion: ['ssl_c_used', 'ssl_c_verify', '0'] });
+    rules.push(d('http-request', 'deny', 'unless', acl));
+    if (!s.caFile)
+      i.warn(
+        'verifyClientSsl=true without CA_FILE: no client certificate can be verified, every request is denied',
+      );
+  }
   if (dest.allowedMethods.length > 0) {
     acls.push({ name: 'valid_allowed_method', criterion: ['method', ...dest.allowedMethods] });
     rules.push(d('http-request', 'deny', 'unless', 'valid_allowed_method'));

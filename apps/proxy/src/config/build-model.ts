@@ -15,6 +15,8 @@ import {
 import { assembleHttpRouting, serviceHttpRoutes, type ServiceHttpRoutes } from './http-routes.js';
 import { defaultsSection, globalSection, resolversSection } from './global.js';
 import { metricsFrontend } from './haproxy-metrics.js';
+import { clientCaFiles } from './client-ca.js';
+import { groupName, tcpGroup, type GroupMember } from './tcp-groups.js';
 import type { BackendModel, FrontendModel, HaproxyModel, UserlistModel } from './model.js';
 import { backendName, httpsBackendName } from './names.js';
 import { compareServices } from './order.js';
@@ -27,6 +29,8 @@ interface BuiltService {
   readonly userlist?: UserlistModel;
   readonly http: ServiceHttpRoutes;
   readonly tcp: { port: number; mode: 'tcp' | 'sni'; dest: TcpDest }[];
+  /** tcp destinations with a serviceGroup: rendered together per group and srcPort. */
+  readonly grouped: { group: string; port: number; member: GroupMember }[];
   /** Names this service defines (backends, userlist, ACL prefixes); another service may not reuse them. */
   readonly names: string[];
 }
@@ -46,6 +50,7 @@ function buildService(
   const spec = rs.spec;
   const backends: BackendModel[] = [];
   const tcp: BuiltService['tcp'] = [];
+  const grouped: BuiltService['grouped'] = [];
   const local: string[] = [];
   const localWarn = (m: string): void => {
     local.push(m.startsWith('service ') ? m : `service ${spec.serviceName}: ${m}`);
@@ -86,6 +91,10 @@ function buildService(
     } else {
       if (dest.port === undefined || dest.srcPort === undefined)
         throw new RenderError(`${dest.reqMode} destination ${dest.index} needs port and srcPort`);
+      if (dest.reqMode === 'tcp' && dest.serviceGroup !== undefined) {
+        grouped.push({ group: dest.serviceGroup, port: dest.srcPort, member: { spec, dest } });
+        continue;
+      }
       backends.push(tcpBackend(backendName(spec.aclName, dest.port, dest.index), spec, dest, dest.port, s));
       tcp.push({ port: dest.srcPort, mode: dest.reqMode, dest: { spec, dest } });
     }
@@ -96,6 +105,7 @@ function buildService(
   for (const a of [...http.acls, ...backends.flatMap((b) => b.acls)]) d('acl', a.name, ...a.criterion);
   for (const c of http.claims) d(c.key, c.backend);
   for (const t of tcp) t.dest.dest.servicePath.concat(t.dest.dest.serviceDomain).forEach((n) => plain(n));
+  for (const g of grouped) d(groupName(g.group, g.port));
   const userlist = serviceUserlistModel(rs);
   if (userlist && userlist.users.length === 0)
     localWarn('no user of users/usersSecret has a password: the service answers 401 to everyone');
@@ -110,7 +120,35 @@ function buildService(
     `acl:${spec.aclName}`,
     ...(userlist ? [`userlist:${userlist.name}`] : []),
   ];
-  return { rs, backends, ...(userlist ? { userlist } : {}), http, tcp, names };
+  return { rs, backends, ...(userlist ? { userlist } : {}), http, tcp, grouped, names };
+}
+
+/** TCP groups by serviceGroup and srcPort, in upstream order; a port another tcp/sni frontend has stays with it. */
+function tcpGroups(
+  built: readonly BuiltService[],
+  taken: ReadonlySet<number>,
+  s: RenderInput['settings'],
+  warn: (m: string) => void,
+): (ReturnType<typeof tcpGroup> & { port: number })[] {
+  const byKey = new Map<string, { group: string; port: number; members: GroupMember[] }>();
+  const groupOfPort = new Map<number, string>();
+  for (const b of built) {
+    for (const g of b.grouped) {
+      const owner = groupOfPort.get(g.port);
+      if (taken.has(g.port) || (owner !== undefined && owner !== g.group)) {
+        warn(
+          `service ${b.rs.spec.serviceName}: srcPort ${g.port} is already used by ${owner !== undefined && owner !== g.group ? `tcp group ${owner}` : 'a tcp/sni service'}; its serviceGroup ${g.group} destination is not routed`,
+        );
+        continue;
+      }
+      groupOfPort.set(g.port, g.group);
+      const key = `${g.group}\u0000${g.port}`;
+      const entry = byKey.get(key) ?? { group: g.group, port: g.port, members: [] };
+      entry.members.push(g.member);
+      byKey.set(key, entry);
+    }
+  }
+  return [...byKey.values()].map((e) => ({ ...tcpGroup(e.group, e.port, e.members, s, warn), port: e.port }));
 }
 
 /**
@@ -170,6 +208,8 @@ export function buildModel(input: RenderInput): HaproxyModel {
   }
   const frontends: FrontendModel[] = [];
   for (const [port, g] of tcpByPort) frontends.push(tcpFrontend(port, g.mode, g.dests, s, warn));
+  const groups = tcpGroups(built, new Set(tcpByPort.keys()), s, warn);
+  frontends.push(...groups.map((g) => g.frontend));
 
   const stats = statsEnabled(s);
   const routing = assembleHttpRouting(
@@ -178,7 +218,7 @@ export function buildModel(input: RenderInput): HaproxyModel {
     stats && !statsOwnPort(s),
     warn,
   );
-  const binds = serviceBinds(s, new Set(tcpByPort.keys()), warn);
+  const binds = serviceBinds(s, new Set([...tcpByPort.keys(), ...groups.map((g) => g.port)]), warn);
   const bound = new Set(binds.map((b) => b.port));
   for (const b of built) {
     for (const dest of b.rs.spec.destinations) {
@@ -194,7 +234,7 @@ export function buildModel(input: RenderInput): HaproxyModel {
 
   const metrics = metricsFrontend(s);
   if (metrics) frontends.push(metrics);
-  const backends = built.flatMap((b) => b.backends);
+  const backends = [...built.flatMap((b) => b.backends), ...groups.map((g) => g.backend)];
   if (stats) {
     backends.push(statsBackend(s));
     if (statsOwnPort(s)) frontends.push(statsFrontend(s));
@@ -212,6 +252,7 @@ export function buildModel(input: RenderInput): HaproxyModel {
     backends,
     maps: routing.maps,
     ...(s.certs.length > 0 ? { crtList: [...s.certs] } : {}),
+    ...(s.caFile ? { extraFiles: clientCaFiles(s) } : {}),
     warnings,
   };
 }

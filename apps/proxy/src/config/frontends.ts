@@ -3,6 +3,7 @@ import type { HttpRouting } from './http-routes.js';
 import type { AclModel, BackendModel, BindModel, Directive, FrontendModel, Line } from './model.js';
 import { backendName, CRT_LIST_FILE, SERVICES_FRONTEND, STATS_BACKEND } from './names.js';
 import type { BindSpec, ProxySettings } from './settings.js';
+import { clientCaWords } from './client-ca.js';
 import { d, quoted, raw } from './words.js';
 
 /** Identical ACL lines (same name and criterion) appear once; same-named different lines stay (ORed). */
@@ -44,6 +45,7 @@ export function serviceBinds(
           `${s.configDir}/${CRT_LIST_FILE}`,
           'alpn',
           s.enableH2 ? 'h2,http/1.1' : 'http/1.1',
+          ...clientCaWords(s),
         ]
       : [];
     binds.push({ port: b.port, words: [`*:${b.port}`, ...b.options, ...ssl] });

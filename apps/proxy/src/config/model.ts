@@ -89,6 +89,8 @@ export interface HaproxyModel {
   readonly maps: Readonly<Record<string, readonly MapEntry[]>>;
   /** crt-list lines (certificate paths), written as crt-list.txt; undefined when there are no certificates. */
   readonly crtList?: readonly string[];
+  /** Other files written next to haproxy.cfg (the client CA when CA_FILE is a PEM), by file name. */
+  readonly extraFiles?: Readonly<Record<string, string>>;
   /** Services or values skipped or adjusted while building, for the runtime to log. */
   readonly warnings: readonly string[];
 }

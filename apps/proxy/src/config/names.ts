@@ -26,6 +26,8 @@ export const MAP_FILES = {
   hosts: 'hosts.map',
 } as const;
 export const CRT_LIST_FILE = 'crt-list.txt';
+/** CA_FILE given as PEM (the dfp_ca_file secret) is written here, in configDir. */
+export const CA_FILE_NAME = 'ca-file.pem';
 
 /** Transaction variables holding each map's answer. */
 export const MAP_VARS = {

@@ -110,5 +110,6 @@ export function render(m: HaproxyModel): RenderedConfig {
     files[name] = entries.map((e) => `${e.key} ${e.backend}\n`).join('');
   }
   if (m.crtList) files[CRT_LIST_FILE] = m.crtList.map((c) => `${c}\n`).join('');
+  for (const [name, content] of Object.entries(m.extraFiles ?? {})) files[name] = content;
   return { haproxyCfg: lines.join('\n'), files, warnings: [...m.warnings] };
 }

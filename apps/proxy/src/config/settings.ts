@@ -61,6 +61,11 @@ export interface ProxySettings {
   readonly certs: readonly string[];
   /** Bounds how long old workers may drain after a reload. */
   readonly hardStopAfterSeconds: number;
+  /**
+   * CA_FILE: the CA that client certificates must be signed by (verifyClientSsl). A path, or the
+   * PEM itself (from the `dfp_ca_file` secret), which the renderer writes as `ca-file.pem`.
+   */
+  readonly caFile?: string;
   /** Unix socket of HAProxy's Prometheus exporter, read by the control plane; none when undefined. */
   readonly metricsSocket?: string;
 }

@@ -46,7 +46,6 @@ export const IGNORED_UPSTREAM_ENV: Readonly<Record<string, string>> = {
     'custom templates are not supported: the configuration is generated from typed parameters',
   CRT_LIST_PATH: 'the crt-list is generated in CONFIG_DIR from CERTS_DIR, cert-* secrets and CERTS',
   PREFERRED_CERTIFICATE: 'certificates are ordered by file name (CERTS_DIR, then secrets, then CERTS)',
-  CA_FILE: 'client certificate verification is not supported',
   DEBUG_ERRORS_ONLY: 'not supported; DEBUG logs every request',
   DEBUG_HTTP_FORMAT: 'not supported; DEBUG uses HAProxy`s default format',
   DEBUG_TCP_FORMAT: 'not supported; DEBUG uses HAProxy`s default format',
