@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { parseServiceSpec, type ServiceSpec } from '@flowproxy/protocol';
 import { eventually, freePorts, startDns, startProxy, type Dns, type StartedProxy } from '@flowproxy/testkit';
@@ -118,6 +120,48 @@ describe('map files hold only keys the protocol produced (issue 11)', () => {
     const res = await http(`${proxy.httpUrl}/demo/hello`);
     expect(res.status).toBe(200);
     expect(res.body).toBe('go-demo GET /demo/hello');
+  });
+});
+
+describe('the resync from the listener goes through the same parse (issue 11)', () => {
+  it('an over-long path in get-services is rejected alone and takes no route', async () => {
+    const long = `/${'x'.repeat(16_383 - 1)}/demo/hello`;
+    const answer = [
+      { serviceName: 'go-demo', servicePath: '/demo/hello', port: String(port), replicas: '1' },
+      { serviceName: 'thief', servicePath: long, port: String(port), replicas: '1' },
+      JSON.parse(
+        `{"serviceName":"protoname","servicePath":"/proto","port":"${port}","__proto__":"x"}`,
+      ) as unknown,
+    ];
+    const listener = createServer((req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(req.url?.includes('get-services') ? JSON.stringify(answer) : '[]');
+    });
+    await new Promise<void>((r) => listener.listen(0, '127.0.0.1', r));
+    const address = `http://127.0.0.1:${(listener.address() as AddressInfo).port}`;
+    const synced = await startProxy({
+      env: { RESOLVERS: `nameserver dns ${dns.address}`, LISTENER_ADDRESS: address, RELOAD_INTERVAL: '3000' },
+    });
+    try {
+      await eventually(
+        async () => expect((await api(synced.apiUrl, 'successfulinitreload')).status).toBe(200),
+        { timeoutMs: 40000 },
+      );
+      const res = await http(`${synced.httpUrl}/demo/hello`);
+      expect(res.body).toBe('go-demo GET /demo/hello');
+      const cfg = await api(synced.apiUrl, 'config?type=json');
+      expect(Object.keys(cfg.json.services as object).sort()).toEqual(['go-demo', 'protoname']);
+      expect(JSON.stringify(cfg.json.rejected)).toMatch(/PARAM_TOO_LONG/);
+      const keys = readdirSync(synced.dirs.config)
+        .filter((f) => f.endsWith('.map'))
+        .flatMap((f) => readFileSync(join(synced.dirs.config, f), 'utf8').split('\n'))
+        .filter((l) => l.length > 0)
+        .map((l) => l.split(' ')[0]);
+      expect(keys.sort()).toEqual(['/demo/hello', '/proto']);
+    } finally {
+      await synced.stop();
+      await new Promise<void>((r) => listener.close(() => r()));
+    }
   });
 });
 
