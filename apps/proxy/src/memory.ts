@@ -3,7 +3,7 @@ import { applyMemoryFlags, deferModules } from '@flowproxy/runtime/memory';
 /**
  * The first import of main.ts: V8 flags and lazily loaded dependencies that keep the control plane
  * under its 80 MB RSS target at 1,000 services (DESIGN.md section 9; why and how much:
- * @flowproxy/runtime/memory). main.ts imports it and only then `await import()`s wiring.ts, so the
+ * @flowproxy/runtime/memory). main.ts imports it and only then `await import()`s app/run.ts, so the
  * flags are set before the rest of the module graph loads (~5 MB less than a static import).
  */
 export const memoryFlags = applyMemoryFlags();

@@ -1,10 +1,10 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { readFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import { toEntries, type ParamInput } from '@flowproxy/protocol';
+import type { ParamInput } from '@flowproxy/protocol';
 import type { Logger } from '@flowproxy/runtime';
 import { errorReply, type ProxyControl, type Reply } from '../control/control.js';
-import { forwardToPeers } from '../distribute/forward.js';
+import type { Distribute } from '../distribute/distribute.js';
 import type { PeerResolver } from '../distribute/peers.js';
 import type { Metrics } from '../metrics.js';
 import type { ReloadPipeline } from '../reload/pipeline.js';
@@ -21,6 +21,9 @@ export interface ApiDeps {
   readonly logger: Logger;
   /** Initial sync, current sync and health (see sync/readiness.ts). */
   readonly readiness: () => Readiness;
+  /** Applies a reconfigure/remove locally or, with distribute=true, on every replica. */
+  readonly distribute: Distribute;
+  /** Replicas and how long each may take: `metrics?distribute=true` gathers their statistics. */
   readonly peers: PeerResolver;
   readonly distributeTimeoutMs: number;
   /** Asks the listener(s) to send every service again (`reload?fromListener=true`). */
@@ -53,11 +56,6 @@ function inputOf(req: Request): Record<string, unknown> {
   return out;
 }
 
-const wantsDistribute = (input: Record<string, unknown>): boolean =>
-  [input.distribute]
-    .flat()
-    .some((v) => (typeof v === 'string' || typeof v === 'boolean') && String(v).toLowerCase() === 'true');
-
 /** Express 5 handlers may be async; a thrown error reaches the JSON error handler. */
 type Handler = (req: Request, res: Response) => Promise<Reply | void>;
 
@@ -82,77 +80,11 @@ export function createApp(deps: ApiDeps): express.Express {
 
   const parsers = [express.json({ limit: '5mb' }), express.urlencoded({ extended: false, limit: '5mb' })];
 
-  /** distribute=true: validate here, then send to every replica (this one included) and wait for all. */
-  const distributed = async (
-    op: 'reconfigure' | 'remove',
-    input: Record<string, unknown>,
-    local: () => Promise<Reply>,
-  ): Promise<Reply> => {
-    if (!wantsDistribute(input)) return local();
-    if (op === 'reconfigure') {
-      const plan = control.plan(input as ParamInput);
-      if (!plan.ok) return local(); // the same validation answer, recorded, without bothering the peers
-    }
-    let peers: string[];
-    try {
-      peers = await deps.peers();
-    } catch (e) {
-      return errorReply(500, 'DISTRIBUTE_FAILED', (e as Error).message);
-    }
-    if (peers.length === 0) {
-      const reply = await local();
-      return reply.status === 200
-        ? { status: 200, body: { ...reply.body, Message: 'no other replicas found: applied locally' } }
-        : reply;
-    }
-    const { entries } = toEntries(input as ParamInput);
-    const results = await forwardToPeers(
-      op,
-      new URLSearchParams([...entries]),
-      peers,
-      deps.distributeTimeoutMs,
-    );
-    const serviceName = entries.get('serviceName');
-    if (results.every((r) => r.ok)) {
-      return {
-        status: 200,
-        body: {
-          Status: 'OK',
-          Message: 'Distributed to all instances',
-          ServiceName: serviceName,
-          replicas: results,
-        },
-      };
-    }
-    const statuses = new Set(results.map((r) => r.status));
-    const only = results[0]?.status;
-    const status = statuses.size === 1 && only !== undefined && only >= 400 && only < 500 ? only : 500;
-    const failed = results.filter((r) => !r.ok);
-    const message = `Could not apply the request on ${failed.length} of ${results.length} replicas: ${failed.map((r) => `${r.address} (${r.status ?? 'no answer'}: ${r.message})`).join(', ')}`;
-    logger.warn('distribute failed', {
-      event: 'distribute',
-      op,
-      serviceName,
-      failed: failed.map((r) => r.address),
-    });
-    return errorReply(
-      status,
-      'DISTRIBUTE_FAILED',
-      message,
-      failed.map((r) => ({
-        param: 'distribute',
-        code: 'PARAM_INVALID',
-        message: `${r.address}: ${r.status ?? 'no answer'} ${r.message}`,
-      })),
-      { ServiceName: serviceName, replicas: results },
-    );
-  };
-
   route(
     'reconfigure',
     async (req) => {
       const input = inputOf(req);
-      return distributed('reconfigure', input, () => control.reconfigure(input as ParamInput));
+      return deps.distribute('reconfigure', input, () => control.reconfigure(input as ParamInput));
     },
     ...parsers,
   );
@@ -161,7 +93,7 @@ export function createApp(deps: ApiDeps): express.Express {
     'remove',
     async (req) => {
       const input = inputOf(req);
-      return distributed('remove', input, () => control.remove(input as ParamInput));
+      return deps.distribute('remove', input, () => control.remove(input as ParamInput));
     },
     ...parsers,
   );

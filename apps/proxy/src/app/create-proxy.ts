@@ -1,0 +1,249 @@
+import { mkdirSync, renameSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { ServiceSpec } from '@flowproxy/protocol';
+import { createLogger, type Logger } from '@flowproxy/runtime';
+import { createApp } from '../api/app.js';
+import { renderConfig } from '../config/render.js';
+import { ProxyControl } from '../control/control.js';
+import { createDistribute } from '../distribute/distribute.js';
+import { dnsPeers, staticPeers } from '../distribute/peers.js';
+import type { ProxyConfig } from '../env.js';
+import { checkConfig } from '../haproxy/check.js';
+import { HaproxyError, HaproxyMaster, runtimePaths } from '../haproxy/master.js';
+import {
+  acquireRuntimeLock,
+  ensureRuntimeDir,
+  RuntimeDirError,
+  type RuntimeLock,
+} from '../haproxy/runtime-lock.js';
+import { fetchHaproxyMetrics, fetchStatsCsv, metricsSocketPath } from '../haproxy/stats.js';
+import { createMetrics } from '../metrics.js';
+import { ReloadPipeline } from '../reload/pipeline.js';
+import { makeRender } from '../render-adapter.js';
+import { listCerts, usableCerts } from '../state/certs.js';
+import { loadState, saveState, stateFile } from '../state/persist.js';
+import { ListenerSync, listenerBase, notifyServices } from '../sync/listener.js';
+import { readiness, type Readiness } from '../sync/readiness.js';
+
+export interface ProxyOptions {
+  /** Services defined by `DFP_SERVICE_*` variables (env.ts envServices()); the resync keeps them. */
+  readonly envServices?: readonly Readonly<Record<string, string>>[];
+  /** Upstream variables that are set but not used (env.ts ignoredEnv()), logged at start. */
+  readonly ignoredEnv?: readonly { readonly name: string; readonly reason: string }[];
+  readonly logger?: Logger;
+}
+
+/**
+ * Start-up problems only the operator can fix (an unusable or taken RUNTIME_DIR, a foreign HAProxy
+ * master in it): app/run.ts logs them with their code and exits 1.
+ */
+export function isOperatorError(e: unknown): e is Error & { code: string } {
+  return e instanceof RuntimeDirError || (e instanceof HaproxyError && e.code === 'HAPROXY_FOREIGN_MASTER');
+}
+
+/** A whole proxy (API, reload pipeline, HAProxy, listener sync), started and stopped as one. */
+export interface ProxyHandle {
+  /** Loads the saved state, starts (or adopts) HAProxy, applies env services, listens, syncs. */
+  start(): Promise<void>;
+  /** Stops the sync and the API, lets the pipeline finish (bounded), stops HAProxy. */
+  stop(): Promise<void>;
+  /** Where the API listens, once started. */
+  readonly address: AddressInfo | undefined;
+}
+
+/**
+ * The composition root: the only place that wires the proxy together. Creating it has no side
+ * effect; `start()` does the I/O. app/run.ts calls it for `node dist/main.js`, tests call it to run
+ * a whole proxy in-process.
+ */
+export function createProxy(cfg: ProxyConfig, opts: ProxyOptions = {}): ProxyHandle {
+  const logger = opts.logger ?? createLogger('proxy', { level: cfg.logLevel });
+  const metrics = createMetrics();
+  const master = new HaproxyMaster({
+    bin: cfg.haproxyBin,
+    cfgFile: join(cfg.configDir, 'haproxy.cfg'),
+    runtimeDir: cfg.runtimeDir,
+    logger,
+  });
+  const usable = usableCerts((file, reason) =>
+    logger.error('certificate skipped: HAProxy could not load it', { event: 'cert.skip', file, reason }),
+  );
+  const certs = (): string[] => usable(listCerts(cfg.certsDir, cfg.secretsDir, cfg.certs));
+  const statePath = stateFile(cfg.configDir);
+  const pipeline = new ReloadPipeline({
+    configDir: cfg.configDir,
+    certsDir: cfg.certsDir,
+    scratchDir: join(cfg.runtimeDir, 'scratch'),
+    render: makeRender(cfg, renderConfig, logger),
+    check: (file) => checkConfig(cfg.haproxyBin, file),
+    reload: () => master.reload(),
+    listCerts: certs,
+    persist: (services) => saveState(statePath, services),
+    delayMs: cfg.reloadDelayMs,
+    logger,
+    metrics,
+  });
+  const control = new ProxyControl(
+    pipeline,
+    {
+      separator: cfg.separator,
+      allowRawConfig: cfg.allowRawConfig,
+      unknownParams: cfg.unknownParams,
+      filterProxyInstanceName: cfg.filterProxyInstanceName,
+      proxyInstanceName: cfg.proxyInstanceName,
+      secretsDir: cfg.secretsDir,
+      certsDir: cfg.certsDir,
+      globalUsers: cfg.users,
+      resyncRemoveAfterMs: cfg.resyncRemoveAfter,
+    },
+    logger,
+    metrics,
+  );
+
+  const bases = cfg.listenerAddress
+    .split(',')
+    .map((a) => a.trim())
+    .filter((a) => a.length > 0)
+    .map(listenerBase);
+  const peers = cfg.peers.length > 0 ? staticPeers(cfg.peers) : dnsPeers(cfg.serviceName, cfg.apiPort);
+  // Services defined by DFP_SERVICE_* variables, as upstream; the listener resync keeps them.
+  const pinned = new Set<string>();
+  const app = createApp({
+    control,
+    pipeline,
+    metrics,
+    logger,
+    readiness: () => currentReadiness(),
+    distribute: createDistribute({ control, peers, timeoutMs: cfg.distributeTimeoutMs, logger }),
+    peers,
+    distributeTimeoutMs: cfg.distributeTimeoutMs,
+    ...(bases.length > 0
+      ? {
+          notifyListener: async () => {
+            await Promise.all(bases.map((b) => notifyServices(b, 5000)));
+          },
+        }
+      : {}),
+    listCerts: certs,
+    secretsDir: cfg.secretsDir,
+    haproxyMetrics: () => fetchHaproxyMetrics(metricsSocketPath(cfg.runtimeDir), cfg.haproxyMetricsScope),
+    statsCsv: () => fetchStatsCsv(runtimePaths(cfg.runtimeDir).adminSock),
+  });
+  let startedAt = Date.now();
+  const sync =
+    bases.length > 0
+      ? new ListenerSync({
+          bases,
+          intervalMs: cfg.reloadInterval,
+          repeat: cfg.repeatReload,
+          maxBytes: cfg.resyncMaxBytes,
+          apply: (inputs) => control.replaceAll(inputs, pinned),
+          logger,
+          onStatus: () => publishReadiness(),
+          onReady: () =>
+            logger.info('initial state from the listener applied: ready', {
+              event: 'ready',
+              services: pipeline.services.size,
+            }),
+        })
+      : undefined;
+  const currentReadiness = (): Readiness => readiness(sync?.status, startedAt, cfg.listenerWait, Date.now());
+  const publishReadiness = (): void => {
+    const r = currentReadiness();
+    metrics.ready.set(r.initialSync ? 1 : 0);
+    metrics.inSync.set(r.inSync ? 1 : 0);
+  };
+  let server: Server | undefined;
+  let lock: RuntimeLock | undefined;
+  let stopped: Promise<void> | undefined;
+
+  const loadSaved = (): ServiceSpec[] => {
+    try {
+      return loadState(statePath);
+    } catch (e) {
+      logger.error('saved state unreadable, starting empty (kept as state.json.corrupt)', {
+        event: 'state.load',
+        error: (e as Error).message,
+      });
+      renameSync(statePath, `${statePath}.corrupt`);
+      return [];
+    }
+  };
+
+  const startUp = async (): Promise<void> => {
+    const dropped = await pipeline.prepare(loadSaved());
+    for (const d of dropped)
+      logger.warn('saved service no longer valid, dropped', {
+        event: 'state.load',
+        serviceName: d.name,
+        message: d.message,
+      });
+    const how = await master.startOrAdopt();
+    master.onRestart = () =>
+      logger.warn('HAProxy was restarted with the current configuration', { event: 'haproxy.restart' });
+    logger.info('state loaded', {
+      event: 'state.load',
+      services: pipeline.services.size,
+      haproxy: how,
+      version: pipeline.version,
+    });
+    for (const { name, reason } of opts.ignoredEnv ?? []) {
+      logger.warn(`${name} is set but not used: ${reason}`, { event: 'env.ignored', variable: name });
+    }
+    for (const input of opts.envServices ?? []) {
+      const reply = await control.reconfigure(input);
+      if (reply.status === 200) pinned.add(String(input.serviceName));
+      else
+        logger.error('env-defined service rejected', {
+          event: 'env.service',
+          serviceName: input.serviceName,
+          status: reply.status,
+          message: reply.body.message,
+        });
+    }
+    const listening = app.listen(cfg.apiPort);
+    server = listening;
+    await new Promise<void>((resolve, reject) => {
+      listening.once('listening', () => resolve());
+      listening.once('error', reject);
+    });
+    logger.info('API listening', { event: 'api.listen', port: cfg.apiPort });
+    listening.keepAliveTimeout = 5000;
+    publishReadiness();
+    sync?.start();
+  };
+
+  return {
+    get address() {
+      const a = server?.address();
+      return a && typeof a === 'object' ? a : undefined;
+    },
+
+    async start() {
+      startedAt = Date.now();
+      for (const dir of [cfg.configDir, cfg.certsDir]) mkdirSync(dir, { recursive: true });
+      ensureRuntimeDir(cfg.runtimeDir);
+      lock = acquireRuntimeLock(cfg.runtimeDir);
+      try {
+        await startUp();
+      } catch (e) {
+        lock.release();
+        throw e;
+      }
+    },
+
+    stop() {
+      stopped ??= (async () => {
+        sync?.stop();
+        server?.close();
+        server?.closeAllConnections();
+        await Promise.race([pipeline.idle(), new Promise((r) => setTimeout(r, 5000).unref())]);
+        await master.stop();
+        lock?.release();
+      })();
+      return stopped;
+    },
+  };
+}
