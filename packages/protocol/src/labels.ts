@@ -22,7 +22,8 @@ export function labelsToParams(
   opts: LabelsToParamsOptions,
 ): Record<string, string> {
   const notify = opts.notifyLabel ?? DEFAULT_NOTIFY_LABEL;
-  const out: Record<string, string> = {};
+  // Label names are data: no prototype, so com.df.__proto__ is a parameter like any other.
+  const out: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const key of Object.keys(labels).sort()) {
     if (!key.startsWith(LABEL_PREFIX) || key === notify) continue;
     const name = key.slice(LABEL_PREFIX.length);

@@ -84,10 +84,13 @@ function unknownName(ctx: Ctx, key: string, name: string, opts: ParseOptions): v
     });
     return;
   }
+  // Not close enough to refuse, but worth a hint in the warning.
+  const hintName = didYouMean(name, PARAMS_BY_NAME.keys(), 'loose');
   ctx.warnings.push({
     param: key,
     code: 'PARAM_UNKNOWN',
-    message: `unknown parameter ${key} is ignored`,
+    message: `unknown parameter ${key} is ignored` + (hintName ? ` (did you mean ${hintName}?)` : ''),
+    ...(hintName ? { didYouMean: hintName } : {}),
   });
 }
 

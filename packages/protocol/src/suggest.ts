@@ -14,8 +14,15 @@ export function editDistance(a: string, b: string): number {
   return prev[b.length] ?? 0;
 }
 
-/** The closest known name: a case-insensitive match first, then the nearest within a third of its length. */
-export function didYouMean(name: string, known: Iterable<string>): string | undefined {
+/**
+ * The closest known name: a case-insensitive match first, then the nearest within a third of its
+ * length (`strict`, a likely misspelling) or within half of it (`loose`, only a hint).
+ */
+export function didYouMean(
+  name: string,
+  known: Iterable<string>,
+  reach: 'strict' | 'loose' = 'strict',
+): string | undefined {
   const lower = name.toLowerCase();
   let best: string | undefined;
   let bestDist = Infinity;
@@ -27,5 +34,7 @@ export function didYouMean(name: string, known: Iterable<string>): string | unde
       best = k;
     }
   }
-  return best !== undefined && bestDist <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
+  const max =
+    reach === 'strict' ? Math.max(2, Math.floor(name.length / 3)) : Math.max(3, Math.floor(name.length / 2));
+  return best !== undefined && bestDist <= max ? best : undefined;
 }

@@ -1,5 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import { parseServiceSpec, parseUserList } from '../src/index.js';
+import {
+  labelsToParams,
+  parseServiceSpec,
+  parseUserList,
+  type ItemOf,
+  type ParamName,
+} from '../src/index.js';
 
 const BASE = { serviceName: 'svc', servicePath: '/svc', port: '8080' };
 
@@ -78,5 +84,36 @@ describe('one user:password rule (issue 14)', () => {
       ok: true,
       spec: { users: [{ user: 'a' }, { user: 'b', password: '2' }] },
     });
+  });
+});
+
+describe('names and value types come from the table (issue 14)', () => {
+  it('a misspelt parameter name is a compile error; item types follow the grammar', () => {
+    const known: ParamName = 'servicePath';
+    // @ts-expect-error a misspelt name is not a ParamName
+    const typo: ParamName = 'servicePth';
+    const port: ItemOf<'port'> = 80;
+    // @ts-expect-error a port is parsed to a number, not a string
+    const portText: ItemOf<'port'> = '80';
+    const header: ItemOf<'setResHeader'> = { name: 'X-A', value: '1' };
+    expect([known, typo, port, portText, header.name]).toHaveLength(5);
+  });
+});
+
+describe('hints and labels', () => {
+  it('an unknown name far from any parameter still gets a hint in its warning', () => {
+    const r = parseServiceSpec({ ...BASE, usersFile: 'x' });
+    expect(r.ok).toBe(true);
+    expect(r.warnings).toContainEqual(expect.objectContaining({ param: 'usersFile', didYouMean: 'users' }));
+  });
+  it('com.df.__proto__ and friends are kept as parameters by the label mapping', () => {
+    const labels = JSON.parse(
+      '{"com.df.notify":"true","com.df.servicePath":"/a","com.df.port":"80","com.df.__proto__":"x","com.df.constructor":"y"}',
+    ) as Record<string, string>;
+    const params = labelsToParams(labels, { serviceName: 'svc' });
+    expect(Object.keys(params)).toEqual(expect.arrayContaining(['__proto__', 'constructor', 'servicePath']));
+    const r = parseServiceSpec(params);
+    expect(r.ok).toBe(true);
+    expect(r.warnings.map((w) => w.param).sort()).toEqual(['__proto__', 'constructor']);
   });
 });

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { parseServiceSpec, type ServiceSpec } from '@flowproxy/protocol';
+import { HEADER_FETCHES, parseServiceSpec, type ServiceSpec } from '@flowproxy/protocol';
 import { eventually, freePorts, startDns, startProxy, type Dns, type StartedProxy } from '@flowproxy/testkit';
 import { api, http, metricValue, startBackend, type Backend } from './support.js';
 
@@ -195,6 +195,29 @@ describe('header values and rewrites as upstream (issue 10)', () => {
     });
     const s = await http(`${proxy.httpUrl}/strip/z`);
     expect(s.body).toBe('values GET /z');
+  });
+
+  it('every allowed fetch is one HAProxy accepts in its direction and evaluates per request', async () => {
+    const items = (fetches: readonly string[], header: string): string =>
+      fetches.map((f, i) => `X-F${i} %[${f.replace('<name>', header)}]`).join(',');
+    const q = new URLSearchParams({
+      serviceName: 'extra',
+      servicePath: '/extra',
+      port: String(port),
+      addReqHeader: items(HEADER_FETCHES.request, 'host'),
+      addResHeader: items(HEADER_FETCHES.response, 'x-backend'),
+    });
+    const r = await api(proxy.apiUrl, `reconfigure?${q.toString()}`);
+    expect(r.status).toBe(200);
+    await eventually(async () => {
+      const res = await http(`${proxy.httpUrl}/extra/x?q=1`);
+      expect(res.status).toBe(200);
+      const seen = JSON.parse(String(res.headers['x-echo-headers'])) as Record<string, string>;
+      expect(seen[`x-f${HEADER_FETCHES.request.indexOf('src')}`]).toBe('127.0.0.1');
+      expect(seen[`x-f${HEADER_FETCHES.request.indexOf('path')}`]).toBe('/extra/x');
+      expect(res.headers[`x-f${HEADER_FETCHES.response.indexOf('status')}`]).toBe('200');
+      expect(res.headers[`x-f${HEADER_FETCHES.response.indexOf('res.hdr(<name>)')}`]).toBe('values');
+    });
   });
 
   it('env(), var() and a stray % are refused by the protocol, not by haproxy -c', async () => {
