@@ -4,8 +4,9 @@
 set -euo pipefail
 
 # haproxy 2.6, dockerd 20.10 (+ its own /usr/bin/docker client), debootstrap for the
-# offline base image, wrk for the bench, socat/redis-cli/dnsmasq for tests.
-PKGS=(haproxy docker.io debootstrap wrk socat dnsmasq-base iproute2 redis-tools openssl curl)
+# offline base image, wrk for the bench, socat/redis-cli/dnsmasq for tests, chromium for the status
+# page's browser test, prometheus for promtool (the alert rules' check).
+PKGS=(haproxy docker.io debootstrap wrk socat dnsmasq-base iproute2 redis-tools openssl curl chromium prometheus)
 
 if [[ $(id -u) -ne 0 ]]; then echo "setup.sh: must run as root" >&2; exit 1; fi
 

@@ -1,2 +1,3 @@
 export * from './logger.js';
 export * from './env.js';
+export * from './context.js';

@@ -8,6 +8,7 @@ import type { Distribute } from '../distribute/distribute.js';
 import type { PeerResolver } from '../distribute/peers.js';
 import type { Metrics } from '../metrics.js';
 import type { ReloadPipeline } from '../reload/pipeline.js';
+import { registerStatus, type StatusDeps } from '../status/http.js';
 import type { Readiness } from '../sync/readiness.js';
 import { maskConfigText, maskSpec } from './mask.js';
 import { registerMetricsRoutes, type MetricsRouteDeps } from './metrics-routes.js';
@@ -32,6 +33,8 @@ export interface ApiDeps {
   readonly secretsDir: string;
   readonly haproxyMetrics: MetricsRouteDeps['haproxyMetrics'];
   readonly statsCsv: MetricsRouteDeps['statsCsv'];
+  /** The status page (`/`) and `status` endpoint; absent in tests that do not need it. */
+  readonly status?: StatusDeps;
 }
 
 /**
@@ -218,6 +221,8 @@ export function createApp(deps: ApiDeps): express.Express {
       });
     return { status: 200, body: { Status: 'OK', Message: '', Certs: certs } };
   });
+
+  if (deps.status) registerStatus(app, API_PREFIX, deps.status);
 
   app.all(['/v1/docker-flow-proxy/{*rest}'], (req, res) => {
     stateHeaders(res);

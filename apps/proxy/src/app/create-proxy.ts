@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { ServiceSpec } from '@flowproxy/protocol';
 import { createLogger, type Logger } from '@flowproxy/runtime';
-import { createApp } from '../api/app.js';
+import { API_PREFIX, createApp } from '../api/app.js';
 import { renderConfig } from '../config/render.js';
 import { ProxyControl } from '../control/control.js';
 import { createDistribute } from '../distribute/distribute.js';
@@ -26,6 +26,8 @@ import { listCerts, usableCerts } from '../state/certs.js';
 import { loadState, saveState, stateFile } from '../state/persist.js';
 import { ListenerSync, listenerBase, notifyServices } from '../sync/listener.js';
 import { readiness, type Readiness } from '../sync/readiness.js';
+import { statusDeps } from '../status/deps.js';
+import { ChangeJournal } from '../status/journal.js';
 
 export interface ProxyOptions {
   /** Services defined by `DFP_SERVICE_*` variables (env.ts envServices()); the resync keeps them. */
@@ -85,6 +87,7 @@ export function createProxy(cfg: ProxyConfig, opts: ProxyOptions = {}): ProxyHan
     logger,
     metrics,
   });
+  const journal = new ChangeJournal(50);
   const control = new ProxyControl(
     pipeline,
     {
@@ -100,6 +103,7 @@ export function createProxy(cfg: ProxyConfig, opts: ProxyOptions = {}): ProxyHan
     },
     logger,
     metrics,
+    journal,
   );
 
   const bases = cfg.listenerAddress
@@ -130,6 +134,17 @@ export function createProxy(cfg: ProxyConfig, opts: ProxyOptions = {}): ProxyHan
     secretsDir: cfg.secretsDir,
     haproxyMetrics: () => fetchHaproxyMetrics(metricsSocketPath(cfg.runtimeDir), cfg.haproxyMetricsScope),
     statsCsv: () => fetchStatsCsv(runtimePaths(cfg.runtimeDir).adminSock),
+    status: statusDeps({
+      cfg,
+      apiPrefix: API_PREFIX,
+      pipeline,
+      journal,
+      warnings: () => control.warnings.all(),
+      readiness: () => currentReadiness(),
+      sync: () => sync,
+      listenerBases: bases,
+      peers,
+    }),
   });
   let startedAt = Date.now();
   const sync =

@@ -7,7 +7,7 @@ import {
   type UnknownParams,
 } from '@flowproxy/protocol';
 import { join } from 'node:path';
-import type { Logger } from '@flowproxy/runtime';
+import { currentRequestId, type Logger } from '@flowproxy/runtime';
 import type { Metrics } from '../metrics.js';
 import { readIfExists } from '../reload/files.js';
 import type { Outcome, ReloadPipeline } from '../reload/pipeline.js';
@@ -16,6 +16,8 @@ import { certFileName } from '../state/certs.js';
 import { sameSpec, type Change } from '../state/routing-state.js';
 import { resyncRemovals, type Missing } from '../sync/removals.js';
 import { looksHashed, resolveUsers, UsersError } from '../state/users.js';
+import type { ChangeJournal } from '../status/journal.js';
+import type { ChangeEntry } from '../status/types.js';
 import { ParamWarnings } from './param-warnings.js';
 
 /** What an API call answers: HTTP status and JSON body (upstream-ish fields plus ours). */
@@ -66,8 +68,15 @@ export class ProxyControl {
     private readonly opts: ControlOptions,
     private readonly logger: Logger,
     private readonly metrics: Metrics,
+    private readonly journal?: ChangeJournal,
   ) {
     this.warnings = new ParamWarnings(metrics, logger);
+  }
+
+  /** Keeps the change for the status page, with the notification id it came with. */
+  private note(entry: Omit<ChangeEntry, 'at' | 'version' | 'requestId'>): void {
+    const requestId = currentRequestId();
+    this.journal?.record({ ...entry, version: this.pipeline.version, ...(requestId ? { requestId } : {}) });
   }
 
   /** Parses and checks a reconfigure request; the changes it implies, or the reply refusing it. */
@@ -220,6 +229,13 @@ export class ProxyControl {
         durationMs: ms(t0),
         message: plan.reply.body.message,
       });
+      this.note({
+        op: 'reconfigure',
+        ...(plan.serviceName ? { serviceName: plan.serviceName } : {}),
+        outcome,
+        status: plan.reply.status,
+        message: String(plan.reply.body.message),
+      });
       return plan.reply;
     }
     const { spec } = plan;
@@ -245,6 +261,13 @@ export class ProxyControl {
       durationMs: ms(t0),
       version: this.pipeline.version,
       ...(failed ? { message: failed.message } : {}),
+    });
+    this.note({
+      op: 'reconfigure',
+      serviceName: spec.serviceName,
+      outcome,
+      status: failed?.status ?? 200,
+      ...(failed ? { message: failed.message } : plan.note ? { message: plan.note } : {}),
     });
     if (failed)
       return errorReply(failed.status, failed.code, failed.message, failed.errors, {
@@ -295,6 +318,13 @@ export class ProxyControl {
       status: o.ok ? 200 : o.status,
       durationMs: ms(t0),
     });
+    this.note({
+      op: 'remove',
+      serviceName: name,
+      outcome: o.ok ? 'removed' : 'error',
+      status: o.ok ? 200 : o.status,
+      ...(o.ok ? {} : { message: o.message }),
+    });
     if (!o.ok) return errorReply(o.status, o.code, o.message, o.errors, { ServiceName: name });
     return { status: 200, body: { Status: 'OK', Message: '', ServiceName: name } };
   }
@@ -307,6 +337,7 @@ export class ProxyControl {
       outcome: o.ok ? 'ok' : 'error',
       durationMs: ms(t0),
     });
+    this.note({ op: 'reload', outcome: o.ok ? 'ok' : 'error', status: o.ok ? 200 : o.status });
     if (!o.ok) return errorReply(o.status, o.code, o.message, o.errors);
     return { status: 200, body: { Status: 'OK', Message: '' } };
   }
@@ -330,6 +361,12 @@ export class ProxyControl {
       event: 'cert',
       certName: file,
       outcome: o.ok ? 'applied' : 'rejected',
+    });
+    this.note({
+      op: 'cert',
+      outcome: o.ok ? 'applied' : 'rejected',
+      status: o.ok ? 200 : o.status,
+      message: o.ok ? file : o.message,
     });
     if (!o.ok) return errorReply(o.status, o.code, o.message, o.errors);
     return { status: 200, body: { Status: 'OK', Message: '' } };
@@ -380,6 +417,14 @@ export class ProxyControl {
     outcomes.forEach((o, i) => {
       const c = changes[i];
       if (!o.ok && c?.kind === 'upsert') rejected.push(c.spec.serviceName);
+      if (!c || c.kind === 'refresh' || c.kind === 'cert') return;
+      this.note({
+        op: 'resync',
+        serviceName: c.kind === 'remove' ? c.serviceName : c.spec.serviceName,
+        outcome: o.ok ? (c.kind === 'remove' ? 'removed' : 'applied') : 'rejected',
+        status: o.ok ? 200 : o.status,
+        ...(o.ok ? {} : { message: o.message }),
+      });
     });
     return {
       applied: changes.filter((c) => c.kind === 'upsert').length,

@@ -18,6 +18,11 @@ export class ParamWarnings {
     private readonly logger: Logger,
   ) {}
 
+  /** Every service with warnings (the status page lists them). */
+  all(): ReadonlyMap<string, readonly ParamWarning[]> {
+    return this.byService;
+  }
+
   get(serviceName: string): readonly ParamWarning[] | undefined {
     return this.byService.get(serviceName);
   }

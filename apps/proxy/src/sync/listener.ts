@@ -114,6 +114,10 @@ export interface SyncStatus {
   readonly lastSuccess?: string;
   readonly lastError?: string;
   readonly consecutiveFailures: number;
+  /** When the latest attempt ended (the status page's "last sync"). */
+  readonly lastAttempt?: string;
+  /** Services in the listener's latest successful answer (the status page's "services watched"). */
+  readonly services?: number;
 }
 
 /**
@@ -187,10 +191,13 @@ export class ListenerSync {
         ...r,
         durationMs: Date.now() - t0,
       });
+      const now = new Date().toISOString();
       this.setStatus({
         initialSync: true,
         inSync: true,
-        lastSuccess: new Date().toISOString(),
+        lastSuccess: now,
+        lastAttempt: now,
+        services: inputs.length,
         consecutiveFailures: 0,
       });
       if (!ready) this.opts.onReady();
@@ -207,6 +214,7 @@ export class ListenerSync {
         ...this.statusV,
         inSync: false,
         lastError: error,
+        lastAttempt: new Date().toISOString(),
         consecutiveFailures: this.statusV.consecutiveFailures + 1,
       });
     }
