@@ -19,8 +19,8 @@ message naming the variable. Differences from upstream: \`REPEAT_RELOAD\` defaul
 periodic resync heals lost notifications and reloads only when something changed), \`CERTS\` lists
 extra certificate files, and \`CHECK_RESOLVERS\`/\`DO_NOT_RESOLVE_ADDR\` are not needed: every server
 resolves through the \`resolvers\` section with \`INIT_ADDR\`, so an unresolvable name never breaks the
-configuration. Other upstream variables that are not used here (\`CRT_LIST_PATH\`, \`CA_FILE\`,
-\`TERMINATE_ON_RELOAD\`, ...) are reported in the log at start with the reason.
+configuration. Other upstream variables that are not used here (\`TERMINATE_ON_RELOAD\`,
+\`CFG_TEMPLATE_PATH\`, ...) are reported in the log at start with the reason.
 
 Services can also be defined by variables, as upstream: \`DFP_SERVICE_<FIELD>\` for one service and
 \`DFP_SERVICE_<n>_<FIELD>\` (n = 1, 2, ... up to the first without \`SERVICE_NAME\`) for more, where

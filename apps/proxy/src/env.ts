@@ -323,6 +323,29 @@ export const PROXY_ENV = {
     defaultDoc: '—',
     doc: 'CA that client certificates must be signed by: TLS binds get `ca-file <f> verify optional`, and destinations with `verifyClientSsl=true` answer 403 without a certificate it verifies. A path, or the PEM itself (e.g. the `dfp_ca_file` secret)',
   }),
+  crtListPath: v({
+    name: 'CRT_LIST_PATH',
+    parse: (raw: string) => {
+      if (!/^\/[^\s'"#\\]*$/.test(raw)) throw new Error('must be an absolute path without spaces or quotes');
+      return raw;
+    },
+    default: '',
+    defaultDoc: '—',
+    doc: 'A crt-list file of your own for the TLS binds: used as it is (bound even before any certificate is stored) and no crt-list is generated, as upstream',
+  }),
+  preferredCertificate: v({
+    name: 'PREFERRED_CERTIFICATE',
+    parse: list,
+    default: [] as string[],
+    defaultDoc: '—',
+    doc: 'Comma list of globs (`*`, `?`) on certificate file names or paths: matching certificates go first in the crt-list, in the order of the globs, so the first is the default certificate (served when no SNI matches)',
+  }),
+  dnsLookupPauseMs: v({
+    name: 'DNS_LOOKUP_PAUSE_MS',
+    parse: int(0, 600000),
+    default: 0,
+    doc: 'Milliseconds to wait at start before asking the other replicas (`tasks.<SERVICE_NAME>`) for their certificates',
+  }),
   // ---- ours -------------------------------------------------------------------------------------
   apiPort: v({
     name: 'API_PORT',
@@ -536,6 +559,7 @@ export function toSettings(cfg: ProxyConfig, certs: readonly string[]): ProxySet
     certs,
     hardStopAfterSeconds: cfg.hardStopAfter,
     ...(cfg.caFile ? { caFile: cfg.caFile } : {}),
+    ...(cfg.crtListPath ? { crtListPath: cfg.crtListPath } : {}),
     ...(cfg.haproxyMetricsScope.length > 0 ? { metricsSocket: metricsSocketPath(cfg.runtimeDir) } : {}),
   };
 }

@@ -1,6 +1,4 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { readFileSync } from 'node:fs';
-import { basename, dirname } from 'node:path';
 import type { ParamInput } from '@flowproxy/protocol';
 import type { Logger } from '@flowproxy/runtime';
 import { errorReply, type ProxyControl, type Reply } from '../control/control.js';
@@ -11,6 +9,7 @@ import type { ReloadPipeline } from '../reload/pipeline.js';
 import { registerStatus, type StatusDeps } from '../status/http.js';
 import type { Readiness } from '../sync/readiness.js';
 import { maskConfigText, maskSpec } from './mask.js';
+import { registerCertRoutes } from './cert-routes.js';
 import { registerMetricsRoutes, type MetricsRouteDeps } from './metrics-routes.js';
 
 export const API_PREFIX = '/v1/docker-flow-proxy';
@@ -194,32 +193,14 @@ export function createApp(deps: ApiDeps): express.Express {
     stateHeaders,
   });
 
-  route(
-    'cert',
-    async (req) => {
-      if (req.method !== 'PUT')
-        return errorReply(405, 'METHOD_NOT_ALLOWED', 'use PUT with the PEM as the body');
-      const q = new URL(req.originalUrl, 'http://local').searchParams;
-      const body: unknown = req.body;
-      return control.putCert(q.get('certName') ?? undefined, typeof body === 'string' ? body : '');
-    },
-    express.text({ type: () => true, limit: '5mb' }),
-  );
-
-  route('certs', async () => {
-    const certs = deps
-      .listCerts()
-      .filter((f) => !f.startsWith(`${deps.secretsDir}/`))
-      .map((f) => {
-        let content = '';
-        try {
-          content = readFileSync(f, 'utf8');
-        } catch {
-          // vanished since the listing
-        }
-        return { ProxyServiceName: basename(f), CertsDir: dirname(f), CertContent: content };
-      });
-    return { status: 200, body: { Status: 'OK', Message: '', Certs: certs } };
+  registerCertRoutes(app, API_PREFIX, {
+    control,
+    logger,
+    peers: deps.peers,
+    distributeTimeoutMs: deps.distributeTimeoutMs,
+    listCerts: deps.listCerts,
+    secretsDir: deps.secretsDir,
+    stateHeaders,
   });
 
   if (deps.status) registerStatus(app, API_PREFIX, deps.status);

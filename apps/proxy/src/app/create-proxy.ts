@@ -23,6 +23,8 @@ import { createMetrics } from '../metrics.js';
 import { ReloadPipeline } from '../reload/pipeline.js';
 import { makeRender } from '../render-adapter.js';
 import { listCerts, usableCerts } from '../state/certs.js';
+import { preferCerts } from '../state/cert-order.js';
+import { syncCertsFromPeers } from '../distribute/cert-sync.js';
 import { loadState, saveState, stateFile } from '../state/persist.js';
 import { ListenerSync, listenerBase, notifyServices } from '../sync/listener.js';
 import { readiness, type Readiness } from '../sync/readiness.js';
@@ -72,7 +74,8 @@ export function createProxy(cfg: ProxyConfig, opts: ProxyOptions = {}): ProxyHan
   const usable = usableCerts((file, reason) =>
     logger.error('certificate skipped: HAProxy could not load it', { event: 'cert.skip', file, reason }),
   );
-  const certs = (): string[] => usable(listCerts(cfg.certsDir, cfg.secretsDir, cfg.certs));
+  const certs = (): string[] =>
+    preferCerts(usable(listCerts(cfg.certsDir, cfg.secretsDir, cfg.certs)), cfg.preferredCertificate);
   const statePath = stateFile(cfg.configDir);
   const pipeline = new ReloadPipeline({
     configDir: cfg.configDir,
@@ -218,6 +221,15 @@ export function createProxy(cfg: ProxyConfig, opts: ProxyOptions = {}): ProxyHan
           message: reply.body.message,
         });
     }
+    // As upstream at start: the certificates other replicas hold, before this one serves or is ready.
+    await syncCertsFromPeers({
+      peers,
+      timeoutMs: cfg.distributeTimeoutMs,
+      pauseMs: cfg.dnsLookupPauseMs,
+      certsDir: cfg.certsDir,
+      pipeline,
+      logger,
+    });
     const listening = app.listen(cfg.apiPort);
     server = listening;
     await new Promise<void>((resolve, reject) => {

@@ -251,7 +251,8 @@ export function buildModel(input: RenderInput): HaproxyModel {
     frontends,
     backends,
     maps: routing.maps,
-    ...(s.certs.length > 0 ? { crtList: [...s.certs] } : {}),
+    // With CRT_LIST_PATH the operator's crt-list is used as it is, and none is written (upstream).
+    ...(s.certs.length > 0 && !s.crtListPath ? { crtList: [...s.certs] } : {}),
     ...(s.caFile ? { extraFiles: clientCaFiles(s) } : {}),
     warnings,
   };

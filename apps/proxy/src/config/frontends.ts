@@ -34,7 +34,7 @@ export function serviceBinds(
       warn(`port ${b.port} is taken by a tcp/sni service and is not bound for http`);
       continue;
     }
-    if (b.ssl && s.certs.length === 0) {
+    if (b.ssl && s.certs.length === 0 && !s.crtListPath) {
       warn(`port ${b.port} (ssl) is not bound: no certificate is configured yet`);
       continue;
     }
@@ -42,7 +42,7 @@ export function serviceBinds(
       ? [
           'ssl',
           'crt-list',
-          `${s.configDir}/${CRT_LIST_FILE}`,
+          s.crtListPath ?? `${s.configDir}/${CRT_LIST_FILE}`,
           'alpn',
           s.enableH2 ? 'h2,http/1.1' : 'http/1.1',
           ...clientCaWords(s),

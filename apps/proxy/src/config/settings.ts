@@ -66,6 +66,8 @@ export interface ProxySettings {
    * PEM itself (from the `dfp_ca_file` secret), which the renderer writes as `ca-file.pem`.
    */
   readonly caFile?: string;
+  /** CRT_LIST_PATH: an operator-managed crt-list used on TLS binds instead of the generated one. */
+  readonly crtListPath?: string;
   /** Unix socket of HAProxy's Prometheus exporter, read by the control plane; none when undefined. */
   readonly metricsSocket?: string;
 }

@@ -14,12 +14,16 @@ export async function gatherFromPeers(
   path: string,
   peers: readonly string[],
   timeoutMs: number,
+  init: { readonly method?: string; readonly body?: string; readonly contentType?: string } = {},
 ): Promise<Gathered[]> {
   return Promise.all(
     peers.map(async (address): Promise<Gathered> => {
       try {
         const res = await fetch(`http://${address}/v1/docker-flow-proxy/${path}`, {
           signal: AbortSignal.timeout(timeoutMs),
+          ...(init.method ? { method: init.method } : {}),
+          ...(init.body !== undefined ? { body: init.body } : {}),
+          ...(init.contentType ? { headers: { 'content-type': init.contentType } } : {}),
         });
         const body = await res.text();
         return { address, ok: res.status >= 200 && res.status < 300, status: res.status, body };

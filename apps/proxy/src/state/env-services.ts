@@ -44,13 +44,10 @@ export const IGNORED_UPSTREAM_ENV: Readonly<Record<string, string>> = {
   TERMINATE_ON_RELOAD: 'reloads are hitless (master-worker); old workers stop after HARD_STOP_AFTER',
   CFG_TEMPLATE_PATH:
     'custom templates are not supported: the configuration is generated from typed parameters',
-  CRT_LIST_PATH: 'the crt-list is generated in CONFIG_DIR from CERTS_DIR, cert-* secrets and CERTS',
-  PREFERRED_CERTIFICATE: 'certificates are ordered by file name (CERTS_DIR, then secrets, then CERTS)',
   DEBUG_ERRORS_ONLY: 'not supported; DEBUG logs every request',
   DEBUG_HTTP_FORMAT: 'not supported; DEBUG uses HAProxy`s default format',
   DEBUG_TCP_FORMAT: 'not supported; DEBUG uses HAProxy`s default format',
   DEFAULT_PROTOCOL: 'env-defined services take reqMode like any other',
-  DNS_LOOKUP_PAUSE_MS: 'certificates are not copied from peer replicas at start',
   PORT: 'use API_PORT',
   MODE: 'legacy, no effect upstream either',
 };
