@@ -1,5 +1,9 @@
 // ESM everywhere (p-retry is ESM-only): ts-jest compiles tests as ES modules and jest runs them
 // under --experimental-vm-modules (see docs/ARCHITECTURE.md, "Module strategy").
+// A test waits generously and asserts behaviour; `npm run bench` measures time. A test that forgets
+// its own timeout must not fail on a loaded machine because of jest's 5 s default.
+const SLOW_MS = 180_000;
+
 const common = {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
@@ -13,11 +17,13 @@ export default {
     {
       ...common,
       displayName: 'unit',
+      testTimeout: 30_000,
       testMatch: ['<rootDir>/packages/*/test/**/*.test.ts', '<rootDir>/apps/*/test/unit/**/*.test.ts'],
     },
     {
       ...common,
       displayName: 'integration',
+      testTimeout: SLOW_MS,
       testMatch: [
         '<rootDir>/apps/*/test/integration/**/*.test.ts',
         '<rootDir>/test/integration/**/*.test.ts',
@@ -26,11 +32,13 @@ export default {
     {
       ...common,
       displayName: 'bench',
+      testTimeout: SLOW_MS,
       testMatch: ['<rootDir>/test/bench/test/**/*.test.ts'],
     },
     {
       ...common,
       displayName: 'e2e',
+      testTimeout: SLOW_MS,
       testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
     },
   ],
