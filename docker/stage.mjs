@@ -50,7 +50,10 @@ while (queue.length) {
     }
     const target = pkgs[key];
     if (target.link) {
-      if (!workspaces.has(target.resolved)) workspaces.add(target.resolved) && queue.push(target.resolved);
+      if (!workspaces.has(target.resolved)) {
+        workspaces.add(target.resolved);
+        queue.push(target.resolved);
+      }
     } else if (!thirdParty.has(key)) {
       thirdParty.add(key);
       queue.push(key);

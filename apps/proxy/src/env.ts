@@ -120,16 +120,16 @@ export const PROXY_ENV = {
     defaultDoc: '—',
     doc: 'Extra binds of the HTTP frontend (same syntax as DEFAULT_PORTS), e.g. for http `srcPort`s',
   }),
-  defaultReqMode: v({
+  defaultReqMode: v<'http' | 'tcp'>({
     name: 'DEFAULT_REQ_MODE',
     parse: oneOf(['http', 'tcp'] as const),
-    default: 'http' as 'http' | 'tcp',
+    default: 'http',
     doc: 'Mode of the default frontend',
   }),
-  connectionMode: v({
+  connectionMode: v<string>({
     name: 'CONNECTION_MODE',
     parse: oneOf(['http-keep-alive', 'http-server-close', 'httpclose'] as const),
-    default: 'http-keep-alive' as string,
+    default: 'http-keep-alive',
     doc: 'HTTP connection mode in `defaults` (`option <mode>`)',
   }),
   timeoutConnect: v({ name: 'TIMEOUT_CONNECT', parse: seconds, default: 5, doc: 'Seconds' }),
@@ -219,10 +219,10 @@ export const PROXY_ENV = {
     doc: '`Header:length,…` captured into the logs',
   }),
   debug: v({ name: 'DEBUG', parse: bool, default: false, doc: 'HAProxy request logging' }),
-  serviceDomainAlgo: v({
+  serviceDomainAlgo: v<string>({
     name: 'SERVICE_DOMAIN_ALGO',
     parse: oneOf(DOMAIN_ALGOS),
-    default: 'hdr(host)' as string,
+    default: 'hdr(host)',
     doc: 'Default fetch for `serviceDomain` matching. Default `hdr(host)` (exact host, port ignored) instead of upstream `hdr_beg(host)`, which also matched example.com.evil.net and cannot use a map',
   }),
   httpsOnly: v({
@@ -455,10 +455,10 @@ export const PROXY_ENV = {
     defaultDoc: '`global,frontend,backend,server`',
     doc: "Which of HAProxy's own `haproxy_*` Prometheus series `/metrics` appends to the control plane's (its built-in exporter's scopes; empty servers slots are left out). Empty: none",
   }),
-  logLevel: v({
+  logLevel: v<string>({
     name: 'LOG_LEVEL',
     parse: oneOf(['error', 'warn', 'info', 'debug'] as const),
-    default: 'info' as string,
+    default: 'info',
     doc: 'Log level of the control plane',
   }),
 };

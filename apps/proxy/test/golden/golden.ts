@@ -46,7 +46,7 @@ export function toRenderService(svc: CaseService): RenderService {
 export function loadCase(name: string): GoldenCase {
   const dir = join(GOLDEN_DIR, name);
   const raw = JSON.parse(readFileSync(join(dir, 'input.json'), 'utf8')) as CaseInput;
-  const settings = { ...baseSettings(), ...(raw.settings ?? {}) } as ProxySettings;
+  const settings = { ...baseSettings(), ...(raw.settings ?? {}) };
   return { name, dir, input: { settings, services: raw.services.map(toRenderService) } };
 }
 

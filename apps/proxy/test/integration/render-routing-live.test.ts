@@ -134,7 +134,7 @@ describe('rendered routing under HAProxy', () => {
     ['/anything', {}, 'root /anything'],
     ['/something/else', {}, 'rewrite /demo/hello'],
   ])('%s %j -> %s', async (path, headers, expected) => {
-    const r = await get(path, headers as Record<string, string>);
+    const r = await get(path, headers);
     expect(r.status).toBe(200);
     expect(r.body).toBe(`${expected} auth=`);
   });

@@ -42,7 +42,7 @@ async function answers(
   return eventually(
     async () => {
       const r = await http(`${proxy.httpUrl}${path}`, opts);
-      expect(`${r.status} ${r.headers['x-backend'] ?? '-'}`).toBe(`200 ${backend}`);
+      expect(`${r.status} ${String(r.headers['x-backend'] ?? '-')}`).toBe(`200 ${backend}`);
       return r.body;
     },
     { timeoutMs: 5000 },
@@ -304,7 +304,7 @@ describe('the rest of the parameter table', () => {
     await reconfigure(`serviceName=uadef&servicePath=/onport&srcPort=${srcPort}&port=${port}`);
     await eventually(async () => {
       const r = await http(`http://127.0.0.1:${srcPort}/onport/x`);
-      expect(`${r.status} ${r.headers['x-backend']}`).toBe('200 a');
+      expect(`${r.status} ${String(r.headers['x-backend'])}`).toBe('200 a');
     });
   });
 });

@@ -66,7 +66,7 @@ beforeAll(async () => {
 }, 40000);
 
 afterAll(async () => {
-  await Promise.all(replicas.map((r) => r?.stop()));
+  await Promise.all(replicas.map((r) => r?.stop() ?? Promise.resolve()));
   await listener?.close();
   await backend?.close();
 });

@@ -112,7 +112,7 @@ describe('API', () => {
       notifyServices: () => undefined,
     });
     const res = await request(notReady).get('/v1/docker-flow-swarm-listener/get-services').expect(503);
-    expect(res.body.code).toBe('NOT_READY');
+    expect((res.body as { code?: string }).code).toBe('NOT_READY');
     await request(notReady).get('/v1/nothing').expect(404);
   });
 });
