@@ -113,7 +113,10 @@ export function list(raw: string): string[] {
 export function renderEnvTable(table: Record<string, EnvVar<unknown>>): string {
   const rows = Object.values(table).map((v) => {
     const def =
-      v.defaultDoc ?? (v.default === undefined || v.default === '' ? '—' : `\`${String(v.default as string | number | boolean)}\``);
+      v.defaultDoc ??
+      (v.default === undefined || v.default === ''
+        ? '—'
+        : `\`${typeof v.default === 'string' ? v.default : JSON.stringify(v.default)}\``);
     const secret = secretFileName(v);
     return `| \`${v.name}\` | ${def} | ${secret ? `\`${secret}\`` : '—'} | ${v.doc.replace(/\|/g, '\\|')} |`;
   });

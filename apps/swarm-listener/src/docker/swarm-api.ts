@@ -96,7 +96,7 @@ export function createSwarmApi(host: string, tls?: DockerTls): SwarmApi {
   return {
     async listServices() {
       try {
-        return (await docker.listServices());
+        return await docker.listServices();
       } catch (e) {
         throw new DockerError('service ls', e);
       }
