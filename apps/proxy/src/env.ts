@@ -390,10 +390,10 @@ export const PROXY_ENV = {
     default: 'last,none',
     doc: '`init-addr` of DNS servers: with `none` last, a name that does not resolve never makes the configuration invalid',
   }),
-  unknownParams: v({
+  unknownParams: v<(typeof UNKNOWN_PARAMS_MODES)[number]>({
     name: 'UNKNOWN_PARAMS',
     parse: oneOf(UNKNOWN_PARAMS_MODES),
-    default: 'warn' as (typeof UNKNOWN_PARAMS_MODES)[number],
+    default: 'warn',
     doc: '`warn`: an unknown parameter name is accepted with a warning (log, `config?type=json`, metric `flowproxy_unknown_params`), as upstream ignored them, except a likely misspelling of a known name (refused, 400); `strict`: every unknown name is refused with 400 (docs/LABELS.md)',
   }),
   allowRawConfig: v({

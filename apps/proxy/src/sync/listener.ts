@@ -31,7 +31,8 @@ async function readLimited(res: Response, maxBytes: number): Promise<string> {
   }
   const chunks: Uint8Array[] = [];
   let size = 0;
-  const reader = res.body?.getReader();
+  // fetch's body is typed ReadableStream<any>; its chunks are bytes.
+  const reader = res.body?.getReader() as ReadableStreamDefaultReader<Uint8Array> | undefined;
   if (!reader) return '';
   for (;;) {
     const { done, value } = await reader.read();
