@@ -1,4 +1,4 @@
-import { toEntries, type ParamInput } from '@flowproxy/protocol';
+import { toEntries } from '@flowproxy/protocol';
 import type { Logger } from '@flowproxy/runtime';
 import { errorReply, type ProxyControl, type Reply } from '../control/control.js';
 import { forwardToPeers } from './forward.js';
@@ -32,7 +32,7 @@ export function createDistribute(deps: DistributeDeps): Distribute {
   return async (op, input, local) => {
     if (!wantsDistribute(input)) return local();
     if (op === 'reconfigure') {
-      const plan = control.plan(input as ParamInput);
+      const plan = control.plan(input);
       if (!plan.ok) return local(); // the same validation answer, recorded, without bothering the peers
     }
     let peers: string[];
@@ -47,7 +47,7 @@ export function createDistribute(deps: DistributeDeps): Distribute {
         ? { status: 200, body: { ...reply.body, Message: 'no other replicas found: applied locally' } }
         : reply;
     }
-    const { entries } = toEntries(input as ParamInput);
+    const { entries } = toEntries(input);
     const results = await forwardToPeers(op, new URLSearchParams([...entries]), peers, deps.timeoutMs);
     const serviceName = entries.get('serviceName');
     if (results.every((r) => r.ok)) {
