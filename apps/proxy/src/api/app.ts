@@ -1,5 +1,4 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
-import type { ParamInput } from '@flowproxy/protocol';
 import type { Logger } from '@flowproxy/runtime';
 import { errorReply, type ProxyControl, type Reply } from '../control/control.js';
 import type { Distribute } from '../distribute/distribute.js';
@@ -86,7 +85,7 @@ export function createApp(deps: ApiDeps): express.Express {
     'reconfigure',
     async (req) => {
       const input = inputOf(req);
-      return deps.distribute('reconfigure', input, () => control.reconfigure(input as ParamInput));
+      return deps.distribute('reconfigure', input, () => control.reconfigure(input));
     },
     ...parsers,
   );
@@ -95,7 +94,7 @@ export function createApp(deps: ApiDeps): express.Express {
     'remove',
     async (req) => {
       const input = inputOf(req);
-      return deps.distribute('remove', input, () => control.remove(input as ParamInput));
+      return deps.distribute('remove', input, () => control.remove(input));
     },
     ...parsers,
   );
