@@ -40,6 +40,13 @@ export default {
       displayName: 'e2e',
       testTimeout: SLOW_MS,
       testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
+      testPathIgnorePatterns: [...common.testPathIgnorePatterns, '/test/e2e/multinode/'],
+    },
+    {
+      // Its own Swarm of dockerd nodes (scripts/cluster.sh), one per machine: see scripts/test.sh.
+      ...common,
+      displayName: 'multinode',
+      testMatch: ['<rootDir>/test/e2e/multinode/**/*.test.ts'],
     },
   ],
 };

@@ -4,6 +4,7 @@
 # docker-compose.yml, the labelled go-demo service, then waits until http://localhost/demo/hello
 # answers. Idempotent: a second run changes nothing and takes seconds.
 # `npm run demo:down` (scripts/demo.sh down) removes the demo service, the stack and the network.
+# `npm run demo -- --nodes 3` runs it on a multi-node Swarm instead (scripts/cluster-demo.sh).
 set -Eeuo pipefail
 cd "$(dirname "$0")/.."
 
@@ -153,7 +154,9 @@ EOF
 }
 
 case "${1:-up}" in
+  # `npm run demo -- --nodes 3`: the same demo on a multi-node Swarm of this machine.
+  --nodes | --nodes=*) exec bash scripts/cluster-demo.sh "$@" ;;
   up) up ;;
   down) down ;;
-  *) echo "usage: scripts/demo.sh [up|down]" >&2; exit 2 ;;
+  *) echo "usage: scripts/demo.sh [up|down|--nodes N [--managers M]]" >&2; exit 2 ;;
 esac

@@ -26,25 +26,32 @@ if [[ $kind != unit ]]; then
   bash scripts/dockerd.sh start
   bash scripts/dockerd.sh swarm
 fi
-if [[ $kind == all || $kind == e2e || $kind == bench ]] && [[ -x scripts/build-images.sh ]]; then
+if [[ $kind == all || $kind == e2e || $kind == multinode || $kind == bench ]] && [[ -x scripts/build-images.sh ]]; then
   bash scripts/build-images.sh
 fi
 
 rc=0
 jest() { NODE_OPTIONS=--experimental-vm-modules npx jest --passWithNoTests "$@" || rc=1; }
+# The multi-node Swarm (scripts/cluster.sh) exists once per machine: its runs take turns.
+multinode() {
+  flock /tmp/flowproxy-multinode.lock env NODE_OPTIONS=--experimental-vm-modules npx jest --passWithNoTests \
+    --selectProjects multinode --runInBand --json --outputFile "$results/multinode.json" || rc=1
+}
 case $kind in
   unit) jest --selectProjects unit --json --outputFile "$results/unit.json" ;;
   integration) jest --selectProjects integration --runInBand --json --outputFile "$results/integration.json" ;;
   e2e) jest --selectProjects e2e --runInBand --json --outputFile "$results/e2e.json" ;;
+  multinode) multinode ;;
   bench) jest --selectProjects bench --runInBand --json --outputFile "$results/bench.json" ;;
   all)
     jest --selectProjects unit --json --outputFile "$results/unit.json"
     jest --selectProjects integration --runInBand --json --outputFile "$results/integration.json"
     jest --selectProjects e2e --runInBand --json --outputFile "$results/e2e.json"
+    multinode
     # The quick benchmark must complete and write its results (targets are not asserted in tests).
     jest --selectProjects bench --runInBand --json --outputFile "$results/bench.json"
     ;;
-  *) echo "usage: scripts/test.sh [all|unit|integration|e2e|bench]" >&2; exit 2 ;;
+  *) echo "usage: scripts/test.sh [all|unit|integration|e2e|multinode|bench]" >&2; exit 2 ;;
 esac
 node scripts/summary.mjs "$results"/*.json || rc=1
 exit $rc

@@ -5,3 +5,4 @@ export * from './haproxy.js';
 export * from './docker.js';
 export * from './dns.js';
 export * from './proxy.js';
+export * from './cluster.js';
