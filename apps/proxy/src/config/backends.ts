@@ -5,8 +5,16 @@ import { MAX_SERVER_SLOTS, RESOLVERS } from './names.js';
 import type { ProxySettings } from './settings.js';
 import { converterArg, d, quoted, raw, text } from './words.js';
 
-/** Health checks fast enough that a dead task leaves rotation within ~4 s; redispatch covers the gap. */
-const CHECK = ['check', 'inter', '2s', 'fall', '2', 'rise', '1'];
+/**
+ * Health checks (CHECK_INTER_MS, CHECK_FALL, CHECK_RISE): with the defaults a task that died with
+ * its node leaves rotation within about 3 s; until then a request sent to it waits `timeout
+ * connect` and is redispatched to another task (defaults section).
+ */
+function check(s: ProxySettings): string[] {
+  const f = s.failover;
+  const inter = f.checkInterMs % 1000 === 0 ? `${f.checkInterMs / 1000}s` : `${f.checkInterMs}ms`;
+  return ['check', 'inter', inter, 'fall', String(f.checkFall), 'rise', String(f.checkRise)];
+}
 const RESOLVE = ['resolvers', RESOLVERS, 'resolve-prefer', 'ipv4'];
 
 export function serverSlots(spec: ServiceSpec, s: ProxySettings): number {
@@ -26,7 +34,7 @@ export function serverLines(
   s: ProxySettings,
 ): Directive[] {
   const ssl = dest.sslVerifyNone ? ['ssl', 'verify', 'none'] : [];
-  const tail = [...RESOLVE, ...CHECK, ...ssl];
+  const tail = [...RESOLVE, ...check(s), ...ssl];
   if (dest.outboundHostname)
     return [d('server', spec.serviceName, `${dest.outboundHostname}:${port}`, ...tail)];
   if (spec.discoveryType === 'Overlay')

@@ -42,6 +42,9 @@ export function globalSection(s: ProxySettings): Line[] {
 /**
  * `defaults`: redispatch + L4/L7 retries gave 0 failed requests when tasks die or appear before
  * they listen (haproxy-facts Q6); `init-addr` never blocks a reload on an unresolvable name.
+ * `option redispatch 1` (REDISPATCH_INTERVAL) picks another server on every retry, not only on the
+ * last: a connection to a task of a crashed node times out once (`timeout connect`), then goes
+ * elsewhere, instead of waiting until the health check marks the server down.
  */
 export function defaultsSection(s: ProxySettings): Line[] {
   const t = s.timeouts;
@@ -49,8 +52,8 @@ export function defaultsSection(s: ProxySettings): Line[] {
     d('mode', 'http'),
     d('option', s.connectionMode),
     d('option', 'idle-close-on-response'),
-    d('option', 'redispatch'),
-    d('retries', '3'),
+    d('option', 'redispatch', String(s.failover.redispatchInterval)),
+    d('retries', String(s.failover.retries)),
     d('retry-on', 'conn-failure', 'empty-response', 'response-timeout'),
     d('load-server-state-from-file', 'global'),
     d('default-server', 'init-addr', s.initAddr),

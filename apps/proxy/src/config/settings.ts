@@ -59,6 +59,18 @@ export interface ProxySettings {
   readonly sslBindCiphers: string;
   /** Absolute paths of certificate files (PEM with key), in crt-list order (first = default). */
   readonly certs: readonly string[];
+  /**
+   * Data-plane failover: health checks of every server line, `retries` and `option redispatch
+   * <interval>` in defaults. Together with timeouts.connect they bound how long a request sent to
+   * a task that died with its node waits before another task answers it.
+   */
+  readonly failover: {
+    readonly checkInterMs: number;
+    readonly checkFall: number;
+    readonly checkRise: number;
+    readonly retries: number;
+    readonly redispatchInterval: number;
+  };
   /** Bounds how long old workers may drain after a reload. */
   readonly hardStopAfterSeconds: number;
   /**

@@ -37,6 +37,7 @@ export const SETTINGS: ProxySettings = {
   sslBindOptions: 'no-sslv3',
   sslBindCiphers: 'ECDH+AESGCM',
   certs: [],
+  failover: { checkInterMs: 1000, checkFall: 2, checkRise: 1, retries: 3, redispatchInterval: 1 },
   hardStopAfterSeconds: 30,
 };
 
