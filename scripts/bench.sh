@@ -15,4 +15,5 @@ if ! docker info >/dev/null 2>&1; then STOP_DOCKER=1; fi
 bash scripts/dockerd.sh start && bash scripts/dockerd.sh swarm
 [[ -n $STOP_DOCKER ]] && trap 'bash scripts/dockerd.sh stop || true' EXIT
 bash scripts/build-images.sh
-node test/bench/dist/bench/src/main.js "$@"
+# The node-crash section runs on the multi-node harness (scripts/cluster.sh): one at a time per machine.
+flock /tmp/flowproxy-multinode.lock node test/bench/dist/bench/src/main.js "$@"

@@ -9,6 +9,7 @@ import { hitless } from './sections/hitless.js';
 import { reconfigureLatency } from './sections/latency.js';
 import { listenerMemory } from './sections/listener-memory.js';
 import { memory } from './sections/memory.js';
+import { nodeCrash } from './sections/node-crash.js';
 import { oneChange } from './sections/one-change.js';
 import { register, routeScale } from './sections/route-scale.js';
 import { startBackend, startBenchDns, startBenchProxy } from './setup.js';
@@ -90,6 +91,18 @@ async function main(): Promise<void> {
         )
       : undefined;
     sections.push(memory(p1, p1000, listener));
+    // Minutes of cluster start/stop: the full run only (scripts/bench.sh holds the cluster's lock).
+    if (!quick && dockerAnswers()) {
+      log('8. node crash under load (multi-node harness)');
+      sections.push(
+        await nodeCrash({ afterKillMs: 15_000 }).catch((e: Error) => ({
+          id: 'nodeCrash',
+          title: '8. Node crash under load (multi-node harness)',
+          method: 'could not run',
+          figures: [{ name: 'failed requests', value: `failed: ${e.message}`, target: '0', pass: false }],
+        })),
+      );
+    }
   } finally {
     for (const p of proxies) await p.stop().catch(() => undefined);
     await dns.stop();

@@ -9,17 +9,18 @@ export interface HttpResult {
 
 /**
  * One GET through the proxy's host port, on a fresh connection (no keep-alive: every request is
- * routed on its own, and the Host header can be set, which fetch() forbids).
+ * routed on its own, and the Host header can be set, which fetch() forbids). `address` is the
+ * host's loopback unless given (the multi-node tests reach each node at its own address).
  */
 export function get(
   port: number,
   path: string,
-  opts: { host?: string; auth?: string; timeoutMs?: number } = {},
+  opts: { host?: string; auth?: string; timeoutMs?: number; address?: string } = {},
 ): Promise<HttpResult> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = { Host: opts.host ?? 'localhost' };
     if (opts.auth) headers.Authorization = `Basic ${Buffer.from(opts.auth).toString('base64')}`;
-    const req = request({ host: '127.0.0.1', port, path, headers, agent: false }, (res) => {
+    const req = request({ host: opts.address ?? '127.0.0.1', port, path, headers, agent: false }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (d: string) => (body += d));
