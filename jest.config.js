@@ -46,6 +46,7 @@ export default {
       // Its own Swarm of dockerd nodes (scripts/cluster.sh), one per machine: see scripts/test.sh.
       ...common,
       displayName: 'multinode',
+      testTimeout: SLOW_MS,
       testMatch: ['<rootDir>/test/e2e/multinode/**/*.test.ts'],
     },
   ],
