@@ -2,7 +2,18 @@ import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DOMAIN_ALGOS, parseUserList, UNKNOWN_PARAMS_MODES, type UserEntry } from '@flowproxy/protocol';
-import { bool, EnvError, int, list, loadEnv, oneOf, readSecret, str, type EnvVar } from '@flowproxy/runtime';
+import {
+  bool,
+  EnvError,
+  int,
+  list,
+  loadEnv,
+  LOG_FORMAT_VAR,
+  oneOf,
+  readSecret,
+  str,
+  type EnvVar,
+} from '@flowproxy/runtime';
 import type { BindSpec, ProxySettings } from './config/settings.js';
 import { EXPORTER_SCOPES, metricsSocketPath, type ExporterScope } from './haproxy/stats.js';
 import { IGNORED_UPSTREAM_ENV, servicesFromEnv } from './state/env-services.js';
@@ -496,6 +507,7 @@ export const PROXY_ENV = {
     default: 'info',
     doc: 'Log level of the control plane',
   }),
+  logFormat: v(LOG_FORMAT_VAR),
 };
 
 export type ProxyEnv = ReturnType<typeof loadTable>;

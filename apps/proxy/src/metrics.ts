@@ -68,6 +68,12 @@ export function createMetrics() {
       labelNames: ['param'] as const,
       registers: [registry],
     }),
+    stateInfo: new Gauge({
+      name: 'flowproxy_state_info',
+      help: 'Always 1; label hash is the routing state hash: replicas that agree export the same one',
+      labelNames: ['hash'] as const,
+      registers: [registry],
+    }),
     ready: new Gauge({
       name: 'flowproxy_ready',
       help: '1 once the initial state is applied (successfulinitreload)',

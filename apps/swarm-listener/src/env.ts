@@ -1,6 +1,17 @@
 import { accessSync, constants } from 'node:fs';
 import { join } from 'node:path';
-import { bool, int, list, loadEnv, readSecret, str, EnvError, type EnvVar } from '@flowproxy/runtime';
+import {
+  bool,
+  int,
+  list,
+  loadEnv,
+  readSecret,
+  str,
+  EnvError,
+  LOG_FORMAT_VAR,
+  type EnvVar,
+  type LogFormat,
+} from '@flowproxy/runtime';
 import { DEFAULT_NOTIFY_LABEL } from '@flowproxy/protocol';
 
 /** Seconds as a decimal (upstream takes whole seconds; fractions let tests and operators go faster). */
@@ -258,8 +269,9 @@ export const LISTENER_ENV = {
       return t;
     },
     default: 'info',
-    doc: 'Log level of the JSON log lines on stdout.',
+    doc: 'Log level of the log lines on stdout.',
   },
+  logFormat: LOG_FORMAT_VAR,
 } satisfies Record<string, EnvVar<unknown>>;
 
 /** Default full-reconcile interval (seconds) when DF_SERVICE_POLLING_INTERVAL does not set one. */
@@ -298,6 +310,7 @@ export interface ListenerConfig {
   readonly dockerTls?: DockerTls;
   readonly apiPort: number;
   readonly logLevel: string;
+  readonly logFormat: LogFormat;
 }
 
 /** Method list aligned with the URL list; a shorter list repeats its last method (upstream). */
@@ -356,6 +369,7 @@ export function loadListenerConfig(
     ...(dockerTls ? { dockerTls } : {}),
     apiPort: v.apiPort,
     logLevel: v.logLevel,
+    logFormat: v.logFormat,
   };
 }
 

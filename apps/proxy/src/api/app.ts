@@ -10,6 +10,7 @@ import type { Readiness } from '../sync/readiness.js';
 import { maskConfigText, maskSpec } from './mask.js';
 import { registerCertRoutes } from './cert-routes.js';
 import { registerMetricsRoutes, type MetricsRouteDeps } from './metrics-routes.js';
+import { requestContext } from './request-id.js';
 
 export const API_PREFIX = '/v1/docker-flow-proxy';
 
@@ -65,6 +66,7 @@ export function createApp(deps: ApiDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.use(requestContext);
 
   const stateHeaders = (res: Response): void => {
     res.setHeader('X-Flowproxy-State', pipeline.hash);

@@ -63,7 +63,7 @@ export interface ProxyHandle {
  * a whole proxy in-process.
  */
 export function createProxy(cfg: ProxyConfig, opts: ProxyOptions = {}): ProxyHandle {
-  const logger = opts.logger ?? createLogger('proxy', { level: cfg.logLevel });
+  const logger = opts.logger ?? createLogger('proxy', { level: cfg.logLevel, format: cfg.logFormat });
   const metrics = createMetrics();
   const master = new HaproxyMaster({
     bin: cfg.haproxyBin,

@@ -17,7 +17,7 @@ export async function run(): Promise<void> {
     );
     process.exit(1);
   }
-  const logger = createLogger('proxy', { level: cfg.logLevel });
+  const logger = createLogger('proxy', { level: cfg.logLevel, format: cfg.logFormat });
   const proxy = createProxy(cfg, { envServices: envServices(), ignoredEnv: ignoredEnv(), logger });
   try {
     await proxy.start();

@@ -1,3 +1,5 @@
+import { currentRequestId, REQUEST_ID_HEADER } from '@flowproxy/runtime';
+
 export interface PeerResult {
   readonly address: string;
   readonly ok: boolean;
@@ -17,11 +19,14 @@ export async function forwardToPeers(
 ): Promise<PeerResult[]> {
   const q = new URLSearchParams(query);
   q.set('distribute', 'false');
+  const id = currentRequestId();
   return Promise.all(
     peers.map(async (address): Promise<PeerResult> => {
       try {
         const res = await fetch(`http://${address}/v1/docker-flow-proxy/${op}?${q.toString()}`, {
           signal: AbortSignal.timeout(timeoutMs),
+          // every replica logs the change under the id the listener gave it
+          headers: id ? { [REQUEST_ID_HEADER]: id } : {},
         });
         const text = await res.text();
         let message = '';

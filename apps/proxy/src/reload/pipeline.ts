@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ParamIssue, ServiceSpec } from '@flowproxy/protocol';
-import type { Logger } from '@flowproxy/runtime';
+import { currentRequestId, outsideRequest, type Logger } from '@flowproxy/runtime';
 import type { RenderedConfig } from '../config/settings.js';
 import type { CheckResult } from '../haproxy/check.js';
 import { linesOf, summarizeCheckOutput } from '../haproxy/check.js';
@@ -54,7 +54,14 @@ export interface Rejection {
 interface Pending {
   readonly change: Change;
   readonly resolve: (o: Outcome) => void;
+  /** The notification that asked for it (X-Request-Id), named in the reload's log line. */
+  readonly requestId?: string;
 }
+
+/** The distinct request ids of a batch, for the reload's log line. */
+const requestIds = (batch: readonly Pending[]): string[] => [
+  ...new Set(batch.flatMap((p) => (p.requestId ? [p.requestId] : []))),
+];
 
 type CertChange = Extract<Change, { kind: 'cert' }>;
 const isCert = (c: Change): c is CertChange => c.kind === 'cert';
@@ -141,7 +148,8 @@ export class ReloadPipeline {
 
   submit(change: Change): Promise<Outcome> {
     return new Promise((resolve) => {
-      this.queue.push({ change, resolve });
+      const requestId = currentRequestId();
+      this.queue.push({ change, resolve, ...(requestId ? { requestId } : {}) });
       this.schedule();
     });
   }
@@ -163,10 +171,15 @@ export class ReloadPipeline {
 
   private schedule(): void {
     if (this.busy || this.timer) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      void this.flush();
-    }, this.deps.delayMs);
+    // A batch serves many requests: its log lines list their ids instead of carrying the first one's.
+    this.timer = setTimeout(
+      () =>
+        outsideRequest(() => {
+          this.timer = undefined;
+          void this.flush();
+        }),
+      this.deps.delayMs,
+    );
   }
 
   private async flush(): Promise<void> {
@@ -260,7 +273,12 @@ export class ReloadPipeline {
     } catch (e) {
       const message = `HAProxy reload failed, the previous configuration was restored: ${(e as Error).message}`;
       m.reloads.inc({ outcome: 'failed' });
-      this.deps.logger.error(message, { event: 'reload', outcome: 'failed', changes: batch.length });
+      this.deps.logger.error(message, {
+        event: 'reload',
+        outcome: 'failed',
+        changes: batch.length,
+        requestIds: requestIds(sel.accepted),
+      });
       for (const pc of previousCerts) {
         if (pc.content === undefined) rmSync(pc.file, { force: true });
         else writeAtomic(pc.file, pc.content);
@@ -292,6 +310,7 @@ export class ReloadPipeline {
       rejected: sel.rejected.length,
       durationMs: Math.round(seconds * 1000),
       version: this.versionN,
+      requestIds: requestIds(sel.accepted),
     });
     for (const p of sel.accepted) p.resolve(this.ok(true));
   }
@@ -344,6 +363,9 @@ export class ReloadPipeline {
     m.services.set(services.size);
     m.stateVersion.set(this.versionN);
     m.rejected.set(this.rejected.size);
+    // one series per replica, labelled with its hash: Prometheus counts the distinct states
+    m.stateInfo.reset();
+    m.stateInfo.set({ hash: this.hashV }, 1);
   }
 
   private rejectionOf(change: Change, output: string, cfg: string): Outcome {

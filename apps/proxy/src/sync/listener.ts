@@ -1,5 +1,5 @@
 import type { ParamInput } from '@flowproxy/protocol';
-import type { Logger } from '@flowproxy/runtime';
+import { newRequestId, outsideRequest, withRequestId, type Logger } from '@flowproxy/runtime';
 
 const LISTENER_PREFIX = '/v1/docker-flow-swarm-listener';
 
@@ -140,12 +140,17 @@ export class ListenerSync {
 
   constructor(private readonly opts: SyncOptions) {}
 
-  get status(): SyncStatus {
-    return this.statusV;
+  start(): void {
+    void this.tickWithId();
   }
 
-  start(): void {
-    void this.tick();
+  /** Each resync gets an id of its own, so the reload it causes can be traced to it. */
+  private tickWithId(): Promise<void> {
+    return withRequestId(newRequestId(), () => this.tick());
+  }
+
+  get status(): SyncStatus {
+    return this.statusV;
   }
 
   stop(): void {
@@ -228,7 +233,7 @@ export class ListenerSync {
           FIRST_RETRY_MAX_MS,
           this.opts.intervalMs,
         );
-    this.timer = setTimeout(() => void this.tick(), delay);
+    this.timer = setTimeout(() => outsideRequest(() => void this.tickWithId()), delay);
     this.timer.unref();
   }
 }

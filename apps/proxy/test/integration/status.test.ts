@@ -32,7 +32,7 @@ interface Snapshot {
     paths: string[];
     servers: { addr: string; up: boolean; status: string }[];
   }[];
-  changes: { op: string; serviceName?: string; outcome: string; status: number }[];
+  changes: { op: string; serviceName?: string; outcome: string; status: number; requestId?: string }[];
   problems: { serviceName: string; param: string }[];
   cluster: { peers: { self: boolean; node?: { hash: string } }[]; consistent: boolean };
   node: { hash: string; ready: boolean };
@@ -73,6 +73,23 @@ describe('status page on a running proxy', () => {
     expect(page.headers['content-security-policy']).toContain("default-src 'none'");
     expect(page.body).toContain('<code>/web/&lt;script&gt;x&lt;/script&gt;</code>');
     expect(page.body).toContain(`data-addr="127.0.0.2:${port}"`);
+  });
+
+  it('logs a change under the X-Request-Id it came with, on the reconfigure and on the reload that applied it', async () => {
+    const r = await api(proxy.apiUrl, `reconfigure?serviceName=traced&servicePath=/traced&port=${port}`, {
+      headers: { 'X-Request-Id': 'trace-0001' },
+    });
+    expect(r.status).toBe(200);
+    expect(r.headers['x-request-id']).toBe('trace-0001');
+    const lines = proxy
+      .log()
+      .split('\n')
+      .filter((l) => l.includes('trace-0001'))
+      .map((l) => JSON.parse(l) as { event?: string; requestId?: string; requestIds?: string[] });
+    expect(lines.filter((l) => l.event === 'reconfigure' && l.requestId === 'trace-0001')).toHaveLength(1);
+    expect(lines.filter((l) => l.event === 'reload' && l.requestIds?.includes('trace-0001'))).toHaveLength(1);
+    const s = (await api(proxy.apiUrl, 'status')).json as unknown as Snapshot;
+    expect(s.changes[0]).toMatchObject({ serviceName: 'traced', requestId: 'trace-0001' });
   });
 
   it('asks for the stats credentials when they are configured', async () => {

@@ -41,7 +41,7 @@ export interface ListenerHandle {
  * run a whole listener in-process.
  */
 export function createListener(cfg: ListenerConfig, opts: ListenerOptions = {}): ListenerHandle {
-  const log = opts.logger ?? createLogger('swarm-listener', { level: cfg.logLevel });
+  const log = opts.logger ?? createLogger('swarm-listener', { level: cfg.logLevel, format: cfg.logFormat });
   const metrics = createMetrics({ defaults: true });
   const api = createSwarmApi(cfg.dockerHost, cfg.dockerTls);
   const transport = limitConcurrency(httpTransport, MAX_IN_FLIGHT);

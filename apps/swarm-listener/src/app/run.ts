@@ -17,7 +17,7 @@ export async function run(): Promise<void> {
     createLogger('swarm-listener').error(e.message, { code: e.code, problems: e.problems });
     process.exit(2);
   }
-  const log = createLogger('swarm-listener', { level: cfg.logLevel });
+  const log = createLogger('swarm-listener', { level: cfg.logLevel, format: cfg.logFormat });
   const listener = createListener(cfg, {
     logger: log,
     startInfo: { memory: { v8Flags: memoryFlags, deferredModules } },

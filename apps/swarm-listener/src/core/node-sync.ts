@@ -1,4 +1,4 @@
-import type { Logger } from '@flowproxy/runtime';
+import { newRequestId, type Logger } from '@flowproxy/runtime';
 import type { Notification } from '../delivery/dispatcher.js';
 import type { SwarmApi, SwarmNode } from '../docker/types.js';
 import type { Metrics } from '../metrics.js';
@@ -62,10 +62,15 @@ export class NodeSync {
       const { node } = change;
       if (change.type === 'create') {
         this.announced.set(node.id, node);
-        this.deps.notify({ service: node.id, kind: 'create', params: nodeParams(node) });
+        this.deps.notify({ id: newRequestId(), service: node.id, kind: 'create', params: nodeParams(node) });
       } else {
         this.announced.delete(node.id);
-        this.deps.notify({ service: node.id, kind: 'remove', params: nodeRemoveParams(node) });
+        this.deps.notify({
+          id: newRequestId(),
+          service: node.id,
+          kind: 'remove',
+          params: nodeRemoveParams(node),
+        });
       }
     }
   }

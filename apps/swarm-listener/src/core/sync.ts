@@ -1,4 +1,4 @@
-import type { Logger } from '@flowproxy/runtime';
+import { newRequestId, type Logger } from '@flowproxy/runtime';
 import type { ServiceEvent, SwarmApi } from '../docker/types.js';
 import type { Notification } from '../delivery/dispatcher.js';
 import type { Metrics } from '../metrics.js';
@@ -253,7 +253,7 @@ export class ServiceSync {
       kind === 'create'
         ? createParams(snap, this.deps.opts, this.nodeInfo.get(snap.id))
         : removeParams(snap, this.deps.opts);
-    this.deps.notify({ service: params.serviceName ?? snap.name, kind, params });
+    this.deps.notify({ id: newRequestId(), service: params.serviceName ?? snap.name, kind, params });
   }
 
   private gauges(): void {

@@ -6,6 +6,7 @@ export interface Attempt {
   readonly method: string;
   readonly timeoutMs: number;
   readonly signal: AbortSignal;
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** One HTTP request; resolves with the status (any) or a transport error, rejects only when aborted. */

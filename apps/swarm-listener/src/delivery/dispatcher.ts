@@ -3,6 +3,8 @@ import type { NotificationKind } from './classify.js';
 import type { Outcome } from './deliver.js';
 
 export interface Notification {
+  /** Follows the change through both apps' logs: sent as X-Request-Id, logged by the proxy. */
+  readonly id: string;
   /**
    * serviceName as sent: the proxy keys routes by it, so ordering and cancellation do too (for
    * node notifications, the node ID).

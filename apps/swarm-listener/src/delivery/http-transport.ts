@@ -4,13 +4,14 @@ import type { Transport } from './deliver.js';
 const MAX_BODY = 2000;
 
 /** axios as a Transport: every status resolves (classify decides), transport errors are values. */
-export const httpTransport: Transport = async ({ url, method, timeoutMs, signal }) => {
+export const httpTransport: Transport = async ({ url, method, timeoutMs, signal, headers }) => {
   try {
     const res = await axios.request<string>({
       url,
       method,
       timeout: timeoutMs,
       signal,
+      ...(headers ? { headers: { ...headers } } : {}),
       responseType: 'text',
       transformResponse: (d: unknown) => d,
       validateStatus: () => true,

@@ -1,4 +1,4 @@
-import type { Logger } from '@flowproxy/runtime';
+import { REQUEST_ID_HEADER, withRequestId, type Logger } from '@flowproxy/runtime';
 import { maskedQuery, removedLogLine, withQuery } from '../core/notification.js';
 import type { Metrics } from '../metrics.js';
 import { urlLabel } from '../metrics.js';
@@ -16,7 +16,10 @@ export function createSender(
   metrics?: Metrics,
   subject: Subject = 'service',
 ): SendFn {
-  return async (ep, n, signal) => {
+  // Every line logged for a notification carries its id (requestId), the proxy logs the same id.
+  return (ep, n, signal) => withRequestId(n.id, () => send(ep, n, signal));
+
+  async function send(...[ep, n, signal]: Parameters<SendFn>): ReturnType<SendFn> {
     const url = withQuery(ep.url, n.params);
     const labels = { url: urlLabel(ep.url), kind: n.kind };
     const verb = n.kind === 'remove' ? 'removed' : 'created';
@@ -25,7 +28,8 @@ export function createSender(
     else if (n.kind === 'remove') log.info(removedLogLine(ep.url, n.params.serviceName ?? n.service));
     else log.info(`Sending service created notification to ${ep.url}?${maskedQuery(n.params)}`);
     const started = performance.now();
-    const outcome = await deliver(transport, url, ep.method, n.kind, policy, signal, (attempt, reason) => {
+    const tagged: Transport = (a) => transport({ ...a, headers: { [REQUEST_ID_HEADER]: n.id } });
+    const outcome = await deliver(tagged, url, ep.method, n.kind, policy, signal, (attempt, reason) => {
       metrics?.retried.inc(labels);
       log.warn('notification failed, retrying', {
         [subject]: n.service,
@@ -70,5 +74,5 @@ export function createSender(
         break;
     }
     return outcome;
-  };
+  }
 }

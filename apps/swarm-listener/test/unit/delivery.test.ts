@@ -83,6 +83,7 @@ function gatedSend() {
 
 const tick = () => new Promise((r) => setImmediate(r));
 const note = (service: string, v: string, kind: 'create' | 'remove' = 'create'): Notification => ({
+  id: `${service}-${v}`,
   service,
   kind,
   params: { serviceName: service, v },

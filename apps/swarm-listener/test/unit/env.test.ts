@@ -49,6 +49,7 @@ describe('listener env', () => {
       dockerHost: 'unix:///var/run/docker.sock',
       apiPort: 8080,
       logLevel: 'info',
+      logFormat: 'json',
     });
   });
 
