@@ -7,6 +7,7 @@
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createTwoFilesPatch } from 'diff';
 import { parseServiceSpec, type UserEntry } from '@flowproxy/protocol';
 import type { ProxySettings, RenderInput, RenderService } from '../../src/config/settings.js';
 
@@ -55,4 +56,20 @@ export function caseNames(): string[] {
     .filter((e) => e.isDirectory() && existsSync(join(GOLDEN_DIR, e.name, 'input.json')))
     .map((e) => e.name)
     .sort();
+}
+
+/**
+ * A unified diff (3 lines of context, at most `maxLines` lines) of a golden file against what was
+ * rendered: an inserted or removed line shows as that one line, not as every later line shifted.
+ */
+export function goldenDiff(file: string, expected: string, actual: string, maxLines = 80): string {
+  const patch = createTwoFilesPatch(`${file} (golden)`, `${file} (rendered)`, expected, actual, '', '', {
+    context: 3,
+  });
+  // Drop the "=====" separator line createTwoFilesPatch starts with.
+  const lines = patch.split('\n').filter((l) => !/^=+$/.test(l));
+  if (lines.at(-1) === '') lines.pop();
+  return lines.length > maxLines
+    ? [...lines.slice(0, maxLines), `... ${lines.length - maxLines} more diff lines`].join('\n')
+    : lines.join('\n');
 }

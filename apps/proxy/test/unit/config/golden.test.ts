@@ -2,20 +2,9 @@ import { describe, it, expect } from '@jest/globals';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderConfig } from '../../../src/config/render.js';
-import { caseNames, loadCase } from '../../golden/golden.js';
+import { caseNames, goldenDiff, loadCase } from '../../golden/golden.js';
 
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
-
-/** A compact line diff so a mismatch shows what changed, not two walls of text. */
-function diff(expected: string, actual: string): string {
-  const e = expected.split('\n');
-  const a = actual.split('\n');
-  const out: string[] = [];
-  for (let i = 0; i < Math.max(e.length, a.length) && out.length < 60; i++) {
-    if (e[i] !== a[i]) out.push(`line ${i + 1}:\n  - ${e[i] ?? '<none>'}\n  + ${a[i] ?? '<none>'}`);
-  }
-  return out.join('\n');
-}
 
 function compare(file: string, actual: string): void {
   if (UPDATE) {
@@ -24,7 +13,7 @@ function compare(file: string, actual: string): void {
   }
   const expected = existsSync(file) ? readFileSync(file, 'utf8') : '';
   if (expected !== actual)
-    throw new Error(`${file} differs (UPDATE_GOLDEN=1 rewrites it):\n${diff(expected, actual)}`);
+    throw new Error(`${file} differs (UPDATE_GOLDEN=1 rewrites it):\n${goldenDiff(file, expected, actual)}`);
 }
 
 describe('golden configs', () => {
