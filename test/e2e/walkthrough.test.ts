@@ -9,7 +9,6 @@ import { dk, run } from './support/exec.js';
 import {
   E2E,
   buildImages,
-  conflictingServices,
   containersOf,
   createService,
   deployStack,
@@ -31,8 +30,9 @@ let https = 0;
 let redisPort = 0;
 let demoImage = '';
 
+// The walkthrough's com.df.notify=true, under the e2e's own notify label (see E2E.notifyLabel).
 const demoLabels = (extra: Record<string, string> = {}): Record<string, string> => ({
-  'com.df.notify': 'true',
+  [E2E.notifyLabel]: 'true',
   'com.df.servicePath': '/demo',
   'com.df.port': '8080',
   ...extra,
@@ -89,13 +89,9 @@ async function createDemoAndWait(
 }
 
 beforeAll(async () => {
-  await teardown(); // leftovers of an aborted earlier run
-  const conflicts = await conflictingServices();
-  if (conflicts.length) {
-    throw new Error(
-      `labelled services would take the e2e's routes: ${conflicts.join(', ')}. Remove them first (the demo: npm run demo:down).`,
-    );
-  }
+  // Leftovers of an aborted earlier run. The demo (`npm run demo`) may be running: the e2e has its
+  // own stack, network, ports and notify label, so neither sees the other's services.
+  await teardown();
   await buildImages();
   demoImage = await imageRef('demo');
   [http, https, redisPort] = (await freePorts(3)) as [number, number, number];
@@ -403,7 +399,12 @@ describe('the seed walkthrough in a real Swarm', () => {
       const t0 = Date.now();
       await createService(
         E2E.redis,
-        { 'com.df.notify': 'true', 'com.df.port': '6379', 'com.df.srcPort': '6379', 'com.df.reqMode': 'tcp' },
+        {
+          [E2E.notifyLabel]: 'true',
+          'com.df.port': '6379',
+          'com.df.srcPort': '6379',
+          'com.df.reqMode': 'tcp',
+        },
         'flowproxy/base:bookworm',
         { cmd: ['redis-server', '--protected-mode', 'no'] },
       );

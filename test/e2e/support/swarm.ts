@@ -2,9 +2,16 @@ import { join } from 'node:path';
 import { REPO_ROOT, eventually } from '@flowproxy/testkit';
 import { dk, run } from './exec.js';
 
-/** Names of everything the e2e creates, prefixed so nothing collides with the demo (`proxy` stack). */
+/**
+ * Names of everything the e2e creates, prefixed so nothing collides with the demo (`proxy` stack),
+ * and the e2e's own notify label: a listener sees every service in the Swarm, so with the usual
+ * com.df.notify the demo's listener would route the e2e's services and the e2e's listener the
+ * demo's (both use /demo). The e2e stack's listener selects services by `notifyLabel` instead
+ * (DF_NOTIFY_LABEL, the stack file's NOTIFY_LABEL), and the demo never sees them.
+ */
 export const E2E = {
   stack: 'fpe2e',
+  notifyLabel: 'org.flowproxy.e2e.notify',
   network: 'fpe2e-net',
   proxy: 'fpe2e_proxy',
   listener: 'fpe2e_swarm-listener',
@@ -46,6 +53,7 @@ export async function deployStack(ports: { http: number; https: number }): Promi
         PROXY_NETWORK: E2E.network,
         HTTP_PORT: String(ports.http),
         HTTPS_PORT: String(ports.https),
+        NOTIFY_LABEL: E2E.notifyLabel,
         PROXY_IMAGE: await imageRef('proxy'),
         LISTENER_IMAGE: await imageRef('swarm-listener'),
       },
@@ -189,20 +197,4 @@ export async function fetchInside(
 export async function serviceLogs(service: string): Promise<string> {
   const { stdout, stderr } = await run('docker', ['service', 'logs', '--raw', service]);
   return `${stdout}\n${stderr}`;
-}
-
-/** Labelled services not created by the e2e that would take the same routes. */
-export async function conflictingServices(): Promise<string[]> {
-  const out = await dk('service', 'ls', '--filter', 'label=com.df.notify', '--format', '{{.Name}}');
-  const names = out ? out.split('\n').filter((n) => n !== E2E.demo && n !== E2E.redis) : [];
-  const bad: string[] = [];
-  for (const n of names) {
-    const labels = JSON.parse(await dk('service', 'inspect', '-f', '{{json .Spec.Labels}}', n)) as Record<
-      string,
-      string
-    >;
-    const paths = labels['com.df.servicePath'] ?? '';
-    if (/(^|,)\/(demo|something)/.test(paths) || labels['com.df.srcPort'] === '6379') bad.push(n);
-  }
-  return bad;
 }

@@ -5,6 +5,10 @@ import { mkdtempSync } from 'node:fs';
 import { docker, freePort, REPO_ROOT, startProcess } from '@flowproxy/testkit';
 import { rssMb } from '../proc.js';
 
+// Its own notify label: the demo's listener (`npm run demo`) must not route these services, and this
+// listener must not count the demo's.
+const NOTIFY_LABEL = 'org.flowproxy.bench.notify';
+
 /**
  * Listener RSS idle and while watching `services` labelled Swarm services (created with 0 replicas
  * so the machine is not flooded with containers; the listener still inspects and notifies each).
@@ -31,6 +35,7 @@ export async function listenerMemory(o: {
       DF_NOTIFY_CREATE_SERVICE_URL: `http://127.0.0.1:${port}/v1/docker-flow-proxy/reconfigure`,
       DF_NOTIFY_REMOVE_SERVICE_URL: `http://127.0.0.1:${port}/v1/docker-flow-proxy/remove`,
       DF_RETRY_INTERVAL: '1',
+      DF_NOTIFY_LABEL: NOTIFY_LABEL,
     },
   });
   const names = Array.from({ length: o.services }, (_, i) => `fpbench-mem-${i}`);
@@ -52,7 +57,7 @@ export async function listenerMemory(o: {
               '--name',
               n,
               '--label',
-              'com.df.notify=true',
+              `${NOTIFY_LABEL}=true`,
               '--label',
               `com.df.servicePath=/${n}`,
               '--label',

@@ -46,7 +46,7 @@ export async function swarmChain(o: { services: number }): Promise<Section> {
       await createService(
         name,
         {
-          'com.df.notify': 'true',
+          [E2E.notifyLabel]: 'true',
           'com.df.servicePath': '/demo',
           'com.df.serviceDomain': host,
           'com.df.port': '8080',
