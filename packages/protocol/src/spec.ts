@@ -1,5 +1,5 @@
 import type { HeaderOp, SearchReplace, UserEntry } from './grammar.js';
-import type { Mode, ParamName } from './params.js';
+import type { ItemOf, Mode, ParamName } from './params.js';
 
 export type { HeaderOp, SearchReplace, UserEntry } from './grammar.js';
 
@@ -143,3 +143,22 @@ const specFieldsAreParams: [NotParams<ServiceSpec, 'destinations'>] extends [nev
 const destinationFieldsAreParams: [NotParams<Destination, 'index'>] extends [never] ? true : never = true;
 void specFieldsAreParams;
 void destinationFieldsAreParams;
+
+// ... and every such field holds what that parameter's grammar returns (a list of items, or one),
+// except the listed ones the parse converts on purpose.
+type FieldMismatch<T, Converted extends string> = {
+  [K in Exclude<keyof T & ParamName, Converted>]-?: NonNullable<T[K]> extends readonly unknown[]
+    ? readonly ItemOf<K>[] extends NonNullable<T[K]>
+      ? never
+      : K
+    : ItemOf<K> extends NonNullable<T[K]>
+      ? never
+      : K;
+}[Exclude<keyof T & ParamName, Converted>];
+// httpsRedirectCode: the table's canonical code text becomes a number.
+const specTypesFollowGrammars: [FieldMismatch<ServiceSpec, never>] extends [never] ? true : never = true;
+const destinationTypesFollowGrammars: [FieldMismatch<Destination, 'httpsRedirectCode'>] extends [never]
+  ? true
+  : never = true;
+void specTypesFollowGrammars;
+void destinationTypesFollowGrammars;
