@@ -1,9 +1,19 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { MIGRATING_LABELS_END, MIGRATING_LABELS_START, renderMigratingLabels } from '@flowproxy/protocol';
 import { writeMarkedSection } from '@flowproxy/runtime';
 import { END, renderProxySection, START } from './docs.js';
+import { MIGRATING_PROXY_END, MIGRATING_PROXY_START, renderMigratingProxy } from './migration.js';
 
-// Run by `npm run docs`: rewrites only the proxy's part of docs/CONFIG.md.
-const file = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'docs', 'CONFIG.md');
-const changed = writeMarkedSection(file, START, END, renderProxySection());
-console.log(`docs/CONFIG.md (proxy section) ${changed ? 'written' : 'up to date'}`);
+// Run by `npm run docs`: rewrites only the proxy's parts of docs/CONFIG.md and docs/MIGRATING.md
+// (the labels part of MIGRATING.md too: the protocol package writes no shared doc itself).
+const docs = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'docs');
+const sections: [string, string, string, string, string][] = [
+  ['CONFIG.md', 'proxy', START, END, renderProxySection()],
+  ['MIGRATING.md', 'labels', MIGRATING_LABELS_START, MIGRATING_LABELS_END, renderMigratingLabels()],
+  ['MIGRATING.md', 'proxy', MIGRATING_PROXY_START, MIGRATING_PROXY_END, renderMigratingProxy()],
+];
+for (const [file, part, start, end, text] of sections) {
+  const changed = writeMarkedSection(join(docs, file), start, end, text);
+  console.log(`docs/${file} (${part} section) ${changed ? 'written' : 'up to date'}`);
+}

@@ -2,8 +2,15 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeMarkedSection } from '@flowproxy/runtime';
 import { END, renderListenerSection, START } from './docs.js';
+import { MIGRATING_LISTENER_END, MIGRATING_LISTENER_START, renderMigratingListener } from './migration.js';
 
-// Run by `npm run docs`: rewrites only the listener's part of docs/CONFIG.md.
-const file = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'docs', 'CONFIG.md');
-const changed = writeMarkedSection(file, START, END, renderListenerSection());
-console.log(`docs/CONFIG.md (listener section) ${changed ? 'written' : 'up to date'}`);
+// Run by `npm run docs`: rewrites only the listener's parts of docs/CONFIG.md and docs/MIGRATING.md.
+const docs = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'docs');
+const sections: [string, string, string, string][] = [
+  ['CONFIG.md', START, END, renderListenerSection()],
+  ['MIGRATING.md', MIGRATING_LISTENER_START, MIGRATING_LISTENER_END, renderMigratingListener()],
+];
+for (const [file, start, end, text] of sections) {
+  const changed = writeMarkedSection(join(docs, file), start, end, text);
+  console.log(`docs/${file} (listener section) ${changed ? 'written' : 'up to date'}`);
+}

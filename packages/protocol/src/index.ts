@@ -12,4 +12,5 @@ export {
   type LabelsToParamsOptions,
 } from './labels.js';
 export { renderLabelsMarkdown } from './docs.js';
+export { renderMigratingLabels, MIGRATING_LABELS_START, MIGRATING_LABELS_END } from './migration.js';
 export { didYouMean } from './suggest.js';

@@ -134,6 +134,8 @@ export function createApp(deps: ApiDeps): express.Express {
           hash: pipeline.hash,
           services,
           rejected: Object.fromEntries(pipeline.rejected),
+          // Kept by the listener resync until the listener's definition changes (docs/MIGRATING.md).
+          manual: control.manual.list(),
         },
       };
     }

@@ -14,6 +14,7 @@ import type { Outcome, ReloadPipeline } from '../reload/pipeline.js';
 import { validateCertificate } from '../state/cert-check.js';
 import { certFileName } from '../state/certs.js';
 import { sameSpec, type Change } from '../state/routing-state.js';
+import { ManualChanges } from '../sync/manual-changes.js';
 import { resyncRemovals, type Missing } from '../sync/removals.js';
 import { looksHashed, resolveUsers, UsersError } from '../state/users.js';
 import type { ChangeJournal } from '../status/journal.js';
@@ -62,6 +63,8 @@ export class ProxyControl {
   readonly warnings: ParamWarnings;
   /** Services missing from the latest listener answers, not removed yet (see resyncRemovals). */
   private missing: ReadonlyMap<string, Missing> = new Map();
+  /** Manual changes the resync keeps (see ManualChanges). */
+  readonly manual = new ManualChanges();
 
   constructor(
     private readonly pipeline: ReloadPipeline,
@@ -273,6 +276,7 @@ export class ProxyControl {
       return errorReply(failed.status, failed.code, failed.message, failed.errors, {
         ServiceName: spec.serviceName,
       });
+    this.manual.changedByApi(spec.serviceName, this.pipeline.services.get(spec.serviceName));
     const warnings = this.warnings.get(spec.serviceName);
     return {
       status: 200,
@@ -326,6 +330,7 @@ export class ProxyControl {
       ...(o.ok ? {} : { message: o.message }),
     });
     if (!o.ok) return errorReply(o.status, o.code, o.message, o.errors, { ServiceName: name });
+    this.manual.changedByApi(name, undefined);
     return { status: 200, body: { Status: 'OK', Message: '', ServiceName: name } };
   }
 
@@ -395,14 +400,17 @@ export class ProxyControl {
       }
       wanted.add(plan.spec.serviceName);
       const current = this.pipeline.services.get(plan.spec.serviceName);
+      // A manual change stays until the listener's own definition of the service changes.
+      if (this.manual.decide(plan.spec.serviceName, plan.spec, current) === 'keep-manual') continue;
       const upsert = plan.changes.find((c) => c.kind === 'upsert');
       if (upsert && sameSpec(current, plan.spec) && plan.changes.length === 1) continue;
       changes.push(...plan.changes);
     }
+    this.manual.prune(wanted);
     const gone = resyncRemovals(
       this.pipeline.services.keys(),
       wanted,
-      pinned,
+      new Set([...pinned, ...this.manual.keptByHand()]),
       this.missing,
       Date.now(),
       this.opts.resyncRemoveAfterMs,
@@ -411,6 +419,7 @@ export class ProxyControl {
     for (const name of gone.remove) {
       changes.push(...this.removal(name));
       this.warnings.forget(name);
+      this.manual.forget(name);
     }
     const removed = gone.remove.length;
     const outcomes = await this.pipeline.submitAll(changes);
