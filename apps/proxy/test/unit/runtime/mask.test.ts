@@ -2,7 +2,8 @@ import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { maskConfigText } from '../../../src/api/mask.js';
+import { maskConfigText, maskSpec } from '../../../src/api/mask.js';
+import { spec } from '../spec.js';
 
 const golden = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'golden');
 const cfgOf = (name: string): string => readFileSync(join(golden, name, 'expected.cfg'), 'utf8');
@@ -26,5 +27,16 @@ describe('maskConfigText', () => {
     expect(maskConfigText(cfg)).toBe(
       "userlist u\n    user a password '***'\n    user b insecure-password '***'\n",
     );
+  });
+});
+
+describe('maskSpec', () => {
+  it('masks passwords and certificates in the JSON state', () => {
+    const m = maskSpec({
+      ...spec('serviceName=a&servicePath=/a&port=1&users=u:secret,v'),
+      serviceCert: 'PEM',
+    });
+    expect(m.users).toEqual([{ user: 'u', password: '***' }, { user: 'v' }]);
+    expect(m.serviceCert).toBe('***');
   });
 });
