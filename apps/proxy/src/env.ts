@@ -13,6 +13,8 @@ import {
   readSecret,
   str,
   type EnvVar,
+  API_AUTH_ENV,
+  apiAuthProblems,
 } from '@flowproxy/runtime';
 import type { BindSpec, ProxySettings } from './config/settings.js';
 import { EXPORTER_SCOPES, metricsSocketPath, type ExporterScope } from './haproxy/stats.js';
@@ -501,6 +503,7 @@ export const PROXY_ENV = {
     defaultDoc: '`global,frontend,backend,server`',
     doc: "Which of HAProxy's own `haproxy_*` Prometheus series `/metrics` appends to the control plane's (its built-in exporter's scopes; empty servers slots are left out). Empty: none",
   }),
+  ...API_AUTH_ENV,
   logLevel: v<string>({
     name: 'LOG_LEVEL',
     parse: oneOf(['error', 'warn', 'info', 'debug'] as const),
@@ -551,6 +554,7 @@ export function loadProxyConfig(
   const statsUser = pick(cfg.statsUserEnv, 'STATS_USER', cfg.statsUser, safeText);
   const statsPass = pick(cfg.statsPassEnv, 'STATS_PASS', cfg.statsPass, safeText);
   const statsUri = pick(cfg.statsUriEnv, 'STATS_URI', cfg.statsUri, uri) || cfg.statsUri;
+  problems.push(...apiAuthProblems({ user: cfg.apiUser, pass: cfg.apiPass, token: cfg.apiToken }));
   if (problems.length > 0) throw new EnvError(problems);
   // Absolute: HAProxy's master re-executes itself with these paths, and adoption compares them.
   const configDir = resolve(cfg.configDir);

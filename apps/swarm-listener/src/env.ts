@@ -1,6 +1,8 @@
 import { accessSync, constants } from 'node:fs';
 import { join } from 'node:path';
 import {
+  API_AUTH_ENV,
+  apiAuthProblems,
   bool,
   int,
   list,
@@ -9,6 +11,7 @@ import {
   str,
   EnvError,
   LOG_FORMAT_VAR,
+  type ApiCredentials,
   type EnvVar,
   type LogFormat,
 } from '@flowproxy/runtime';
@@ -260,6 +263,7 @@ export const LISTENER_ENV = {
     default: 8080,
     doc: 'Port of the listener API (`/v1/docker-flow-swarm-listener/...`, `/metrics`).',
   },
+  ...API_AUTH_ENV,
   logLevel: {
     name: 'LOG_LEVEL',
     parse: (raw: string) => {
@@ -311,6 +315,8 @@ export interface ListenerConfig {
   readonly apiPort: number;
   readonly logLevel: string;
   readonly logFormat: LogFormat;
+  /** Required on the listener's API and sent with notifications when set. */
+  readonly auth: ApiCredentials;
 }
 
 /** Method list aligned with the URL list; a shorter list repeats its last method (upstream). */
@@ -324,6 +330,9 @@ export function loadListenerConfig(
   secretsDir = env.SECRETS_DIR ?? '/run/secrets',
 ): ListenerConfig {
   const v = loadEnv(LISTENER_ENV, { env, secretsDir });
+  const auth: ApiCredentials = { user: v.apiUser, pass: v.apiPass, token: v.apiToken };
+  const authProblems = apiAuthProblems(auth);
+  if (authProblems.length > 0) throw new EnvError(authProblems);
   const extra = (name: string): string[] => {
     const raw = readSecret(secretsDir, name);
     if (raw === undefined) return [];
@@ -370,6 +379,7 @@ export function loadListenerConfig(
     apiPort: v.apiPort,
     logLevel: v.logLevel,
     logFormat: v.logFormat,
+    auth,
   };
 }
 

@@ -1,3 +1,4 @@
 export * from './logger.js';
 export * from './env.js';
 export * from './context.js';
+export * from './api-auth.js';

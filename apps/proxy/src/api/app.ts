@@ -1,5 +1,11 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
-import type { Logger } from '@flowproxy/runtime';
+import {
+  authorizationHeaders,
+  authorized,
+  WWW_AUTHENTICATE,
+  type ApiCredentials,
+  type Logger,
+} from '@flowproxy/runtime';
 import { errorReply, type ProxyControl, type Reply } from '../control/control.js';
 import type { Distribute } from '../distribute/distribute.js';
 import type { PeerResolver } from '../distribute/peers.js';
@@ -26,6 +32,8 @@ export interface ApiDeps {
   /** Replicas and how long each may take: `metrics?distribute=true` gathers their statistics. */
   readonly peers: PeerResolver;
   readonly distributeTimeoutMs: number;
+  /** API credentials: required from callers when set, and sent to the other replicas. */
+  readonly auth: ApiCredentials;
   /** Asks the listener(s) to send every service again (`reload?fromListener=true`). */
   readonly notifyListener?: () => Promise<void>;
   readonly listCerts: () => string[];
@@ -72,6 +80,26 @@ export function createApp(deps: ApiDeps): express.Express {
     res.setHeader('X-Flowproxy-State', pipeline.hash);
     res.setHeader('X-Flowproxy-State-Version', String(pipeline.version));
   };
+  // API authentication (API_USER/API_PASS, API_TOKEN): first, so that every endpoint registered
+  // after it, status pages included, requires it; liveness stays open for the container healthcheck.
+  const open = new Set([`${API_PREFIX}/ping`, `${API_PREFIX}/healthy`]);
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (open.has(req.path.replace(/\/+$/, '')) || authorized(req.headers.authorization, deps.auth))
+      return next();
+    logger.warn('API request refused: no valid credentials', {
+      event: 'api.unauthorized',
+      path: req.path,
+      remote: req.socket.remoteAddress,
+    });
+    stateHeaders(res);
+    res.setHeader('WWW-Authenticate', WWW_AUTHENTICATE);
+    const r = errorReply(
+      401,
+      'UNAUTHORIZED',
+      'this API requires API_USER/API_PASS (basic) or API_TOKEN (bearer)',
+    );
+    res.status(401).json(r.body);
+  });
   const route = (path: string, fn: Handler, ...pre: express.RequestHandler[]): void => {
     app.all([`${API_PREFIX}/${path}`], ...pre, async (req: Request, res: Response) => {
       const reply = await fn(req, res);
@@ -193,6 +221,7 @@ export function createApp(deps: ApiDeps): express.Express {
     statsCsv: deps.statsCsv,
     peers: deps.peers,
     distributeTimeoutMs: deps.distributeTimeoutMs,
+    peerHeaders: authorizationHeaders(deps.auth),
     stateHeaders,
   });
 
@@ -201,6 +230,7 @@ export function createApp(deps: ApiDeps): express.Express {
     logger,
     peers: deps.peers,
     distributeTimeoutMs: deps.distributeTimeoutMs,
+    peerHeaders: authorizationHeaders(deps.auth),
     listCerts: deps.listCerts,
     secretsDir: deps.secretsDir,
     stateHeaders,

@@ -11,6 +11,8 @@ export interface CertRouteDeps {
   readonly logger: Logger;
   readonly peers: PeerResolver;
   readonly distributeTimeoutMs: number;
+  /** Authorization for requests to the other replicas. */
+  readonly peerHeaders: Readonly<Record<string, string>>;
   readonly listCerts: () => string[];
   readonly secretsDir: string;
   readonly stateHeaders: (res: Response) => void;
@@ -70,6 +72,7 @@ export function registerCertRoutes(app: express.Express, prefix: string, deps: C
       method: 'PUT',
       body: pem,
       contentType: 'application/x-pem-file',
+      headers: deps.peerHeaders,
     });
     const replicas = results.map((r) => ({ address: r.address, ok: r.ok, status: r.status }));
     if (results.every((r) => r.ok))

@@ -15,6 +15,8 @@ export interface MetricsRouteDeps {
   readonly statsCsv: () => Promise<string>;
   readonly peers: PeerResolver;
   readonly distributeTimeoutMs: number;
+  /** Authorization for requests to the other replicas. */
+  readonly peerHeaders: Readonly<Record<string, string>>;
   /** Sets the state headers every API answer carries. */
   readonly stateHeaders: (res: Response) => void;
 }
@@ -79,7 +81,9 @@ export function registerMetricsRoutes(app: express.Express, prefix: string, deps
     }
     // Outside Swarm (no tasks.<SERVICE_NAME>) this replica is all there is.
     if (peers.length === 0) return local();
-    const results = await gatherFromPeers('metrics', peers, deps.distributeTimeoutMs);
+    const results = await gatherFromPeers('metrics', peers, deps.distributeTimeoutMs, {
+      headers: deps.peerHeaders,
+    });
     if (results.some((r) => !r.ok)) {
       fail(res, `Could not get the statistics of: ${describeFailures(results)}`);
       return;

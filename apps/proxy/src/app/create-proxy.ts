@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { ServiceSpec } from '@flowproxy/protocol';
-import { createLogger, type Logger } from '@flowproxy/runtime';
+import { authorizationHeaders, createLogger, type ApiCredentials, type Logger } from '@flowproxy/runtime';
 import { API_PREFIX, createApp } from '../api/app.js';
 import { renderConfig } from '../config/render.js';
 import { ProxyControl } from '../control/control.js';
@@ -115,6 +115,9 @@ export function createProxy(cfg: ProxyConfig, opts: ProxyOptions = {}): ProxyHan
     .filter((a) => a.length > 0)
     .map(listenerBase);
   const peers = cfg.peers.length > 0 ? staticPeers(cfg.peers) : dnsPeers(cfg.serviceName, cfg.apiPort);
+  // Required from API callers when set, and sent to the listener and the other replicas.
+  const auth: ApiCredentials = { user: cfg.apiUser, pass: cfg.apiPass, token: cfg.apiToken };
+  const authHeaders = authorizationHeaders(auth);
   // Services defined by DFP_SERVICE_* variables, as upstream; the listener resync keeps them.
   const pinned = new Set<string>();
   const app = createApp({
@@ -123,13 +126,20 @@ export function createProxy(cfg: ProxyConfig, opts: ProxyOptions = {}): ProxyHan
     metrics,
     logger,
     readiness: () => currentReadiness(),
-    distribute: createDistribute({ control, peers, timeoutMs: cfg.distributeTimeoutMs, logger }),
+    distribute: createDistribute({
+      control,
+      peers,
+      timeoutMs: cfg.distributeTimeoutMs,
+      logger,
+      headers: authHeaders,
+    }),
     peers,
     distributeTimeoutMs: cfg.distributeTimeoutMs,
+    auth,
     ...(bases.length > 0
       ? {
           notifyListener: async () => {
-            await Promise.all(bases.map((b) => notifyServices(b, 5000)));
+            await Promise.all(bases.map((b) => notifyServices(b, 5000, authHeaders)));
           },
         }
       : {}),
@@ -157,6 +167,7 @@ export function createProxy(cfg: ProxyConfig, opts: ProxyOptions = {}): ProxyHan
           intervalMs: cfg.reloadInterval,
           repeat: cfg.repeatReload,
           maxBytes: cfg.resyncMaxBytes,
+          headers: authHeaders,
           apply: (inputs) => control.replaceAll(inputs, pinned),
           logger,
           onStatus: () => publishReadiness(),
@@ -226,6 +237,7 @@ export function createProxy(cfg: ProxyConfig, opts: ProxyOptions = {}): ProxyHan
       peers,
       timeoutMs: cfg.distributeTimeoutMs,
       pauseMs: cfg.dnsLookupPauseMs,
+      headers: authHeaders,
       certsDir: cfg.certsDir,
       pipeline,
       logger,

@@ -44,6 +44,8 @@ export function mergePeerCerts(sets: readonly PeerCert[][]): PeerCert[] {
 export interface CertSyncOptions {
   readonly peers: PeerResolver;
   readonly timeoutMs: number;
+  /** Authorization for requests to the other replicas. */
+  readonly headers?: Readonly<Record<string, string>>;
   /** DNS_LOOKUP_PAUSE_MS: wait before asking, so tasks.<SERVICE_NAME> lists the other replicas. */
   readonly pauseMs: number;
   readonly certsDir: string;
@@ -71,7 +73,7 @@ export async function syncCertsFromPeers(
     });
     return { copied: [], rejected: [] };
   }
-  const answers = await gatherFromPeers('certs', peers, o.timeoutMs);
+  const answers = await gatherFromPeers('certs', peers, o.timeoutMs, { headers: o.headers ?? {} });
   const sets = answers.filter((a) => a.ok).map((a) => certsOfAnswer(a.body));
   const pem = (p: string): string => (p.endsWith('\n') ? p : `${p}\n`);
   const missing = mergePeerCerts(sets).filter((c) => readIfExists(join(o.certsDir, c.name)) !== pem(c.pem));

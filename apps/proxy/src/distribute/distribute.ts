@@ -9,6 +9,8 @@ export interface DistributeDeps {
   readonly peers: PeerResolver;
   readonly timeoutMs: number;
   readonly logger: Logger;
+  /** Sent to every replica (API authentication). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** Applies one request locally, or on every replica when it asks for `distribute=true`. */
@@ -48,7 +50,13 @@ export function createDistribute(deps: DistributeDeps): Distribute {
         : reply;
     }
     const { entries } = toEntries(input);
-    const results = await forwardToPeers(op, new URLSearchParams([...entries]), peers, deps.timeoutMs);
+    const results = await forwardToPeers(
+      op,
+      new URLSearchParams([...entries]),
+      peers,
+      deps.timeoutMs,
+      deps.headers,
+    );
     const serviceName = entries.get('serviceName');
     if (results.every((r) => r.ok)) {
       return {

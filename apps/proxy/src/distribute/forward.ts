@@ -16,6 +16,8 @@ export async function forwardToPeers(
   query: URLSearchParams,
   peers: readonly string[],
   timeoutMs: number,
+  /** Sent with every request (API authentication between replicas). */
+  headers: Readonly<Record<string, string>> = {},
 ): Promise<PeerResult[]> {
   const q = new URLSearchParams(query);
   q.set('distribute', 'false');
@@ -26,7 +28,7 @@ export async function forwardToPeers(
         const res = await fetch(`http://${address}/v1/docker-flow-proxy/${op}?${q.toString()}`, {
           signal: AbortSignal.timeout(timeoutMs),
           // every replica logs the change under the id the listener gave it
-          headers: id ? { [REQUEST_ID_HEADER]: id } : {},
+          headers: { ...headers, ...(id ? { [REQUEST_ID_HEADER]: id } : {}) },
         });
         const text = await res.text();
         let message = '';

@@ -14,7 +14,13 @@ export async function gatherFromPeers(
   path: string,
   peers: readonly string[],
   timeoutMs: number,
-  init: { readonly method?: string; readonly body?: string; readonly contentType?: string } = {},
+  init: {
+    readonly method?: string;
+    readonly body?: string;
+    readonly contentType?: string;
+    /** Sent with the request (API authentication between replicas). */
+    readonly headers?: Readonly<Record<string, string>>;
+  } = {},
 ): Promise<Gathered[]> {
   return Promise.all(
     peers.map(async (address): Promise<Gathered> => {
@@ -23,7 +29,7 @@ export async function gatherFromPeers(
           signal: AbortSignal.timeout(timeoutMs),
           ...(init.method ? { method: init.method } : {}),
           ...(init.body !== undefined ? { body: init.body } : {}),
-          ...(init.contentType ? { headers: { 'content-type': init.contentType } } : {}),
+          headers: { ...init.headers, ...(init.contentType ? { 'content-type': init.contentType } : {}) },
         });
         const body = await res.text();
         return { address, ok: res.status >= 200 && res.status < 300, status: res.status, body };

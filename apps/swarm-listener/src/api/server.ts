@@ -1,5 +1,6 @@
-import express, { type Express, type Request, type Response } from 'express';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Registry } from 'prom-client';
+import { authorized, NO_API_AUTH, WWW_AUTHENTICATE, type ApiCredentials } from '@flowproxy/runtime';
 
 export const API_PREFIX = '/v1/docker-flow-swarm-listener';
 
@@ -10,6 +11,8 @@ export interface ApiDeps {
   /** Re-send every labelled service (asynchronously). */
   notifyServices(): void;
   readonly registry: Registry;
+  /** API credentials required from callers (every endpoint but ping) when set. */
+  readonly auth?: ApiCredentials;
 }
 
 const OK = { Status: 'OK' };
@@ -22,6 +25,17 @@ function fail(res: Response, status: number, code: string, e: unknown): void {
 export function createApi(deps: ApiDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  const auth = deps.auth ?? NO_API_AUTH;
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (req.path.replace(/\/+$/, '') === `${API_PREFIX}/ping` || authorized(req.headers.authorization, auth))
+      return next();
+    res.setHeader('WWW-Authenticate', WWW_AUTHENTICATE);
+    res.status(401).json({
+      Status: 'NOK',
+      code: 'UNAUTHORIZED',
+      Message: 'this API requires API_USER/API_PASS (basic) or API_TOKEN (bearer)',
+    });
+  });
   app.all(`${API_PREFIX}/ping`, (_req: Request, res: Response) => {
     res.json(OK);
   });

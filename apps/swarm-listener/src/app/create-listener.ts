@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createLogger, type Logger } from '@flowproxy/runtime';
+import { authorizationHeaders, createLogger, type Logger } from '@flowproxy/runtime';
 import { createApi } from '../api/server.js';
 import { DEFAULT_FOLLOW, followEvents } from '../core/follow.js';
 import { NodeSync } from '../core/node-sync.js';
@@ -44,7 +44,7 @@ export function createListener(cfg: ListenerConfig, opts: ListenerOptions = {}):
   const log = opts.logger ?? createLogger('swarm-listener', { level: cfg.logLevel, format: cfg.logFormat });
   const metrics = createMetrics({ defaults: true });
   const api = createSwarmApi(cfg.dockerHost, cfg.dockerTls);
-  const transport = limitConcurrency(httpTransport, MAX_IN_FLIGHT);
+  const transport = limitConcurrency(httpTransport(authorizationHeaders(cfg.auth)), MAX_IN_FLIGHT);
   const policy = { attempts: cfg.retries, intervalMs: cfg.retryIntervalMs, timeoutMs: cfg.notifyTimeoutMs };
   const dispatcher = new Dispatcher(
     { create: cfg.createEndpoints, remove: cfg.removeEndpoints },
@@ -78,6 +78,7 @@ export function createListener(cfg: ListenerConfig, opts: ListenerOptions = {}):
   const http: Server = createServer(
     createApi({
       registry: metrics.registry,
+      auth: cfg.auth,
       notifyServices: () => void sync.reconcile({ force: true }),
       nodes: async () => (await api.listNodes()).map(nodeParams),
       services: async () => {

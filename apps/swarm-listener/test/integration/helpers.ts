@@ -31,6 +31,7 @@ export interface Recorded {
   readonly params: Record<string, string>;
   /** Status answered, or 0 when the connection was reset. */
   readonly status: number;
+  readonly authorization?: string;
 }
 
 /**
@@ -50,7 +51,13 @@ export class Recorder {
       const url = new URL(req.url ?? '/', 'http://x');
       const params = Object.fromEntries(url.searchParams);
       const name = params.serviceName ?? '';
-      const base = { at: Date.now(), method: req.method ?? '', path: url.pathname, params };
+      const base = {
+        at: Date.now(),
+        method: req.method ?? '',
+        path: url.pathname,
+        params,
+        ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
+      };
       if (this.blocked.has(name)) {
         this.requests.push({ ...base, status: 0 });
         req.socket.destroy();

@@ -50,6 +50,7 @@ describe('listener env', () => {
       apiPort: 8080,
       logLevel: 'info',
       logFormat: 'json',
+      auth: { user: '', pass: '', token: '' },
     });
   });
 
