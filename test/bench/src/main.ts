@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT, type StartedProxy } from '@flowproxy/testkit';
-import { writeResults, type Results, type Section } from './report.js';
+import { writeOnlyResults, writeResults, type Results, type Section } from './report.js';
 import { burst } from './sections/burst.js';
 import { dataPlane } from './sections/data-plane.js';
 import { hitless } from './sections/hitless.js';
@@ -14,9 +14,22 @@ import { oneChange } from './sections/one-change.js';
 import { register, routeScale } from './sections/route-scale.js';
 import { startBackend, startBenchDns, startBenchProxy } from './setup.js';
 import { swarmChain } from './sections/swarm-chain.js';
+import { workerCrash } from './sections/worker-crash.js';
 
 const quick = process.argv.includes('--quick');
 const q = <T>(quickValue: T, full: T): T => (quick ? quickValue : full);
+
+/**
+ * `--only id[,id]`: only these sections, each with its own setup, written to only-<ids>.md and
+ * never to latest.md. Sections that share the 1/100/1,000-service proxies run in the full run only.
+ */
+const ALONE: Record<string, (backendPort: number) => Promise<Section>> = {
+  workerCrash: (port) => workerCrash(port, { rounds: q(2, 5) }),
+  swarmChain: () => swarmChain({ services: q(3, 20) }),
+  nodeCrash: () => nodeCrash({ afterKillMs: 15_000 }),
+};
+const onlyIdx = process.argv.indexOf('--only');
+const only = onlyIdx > 0 ? (process.argv[onlyIdx + 1] ?? '').split(',') : undefined;
 
 /** bench/results, or BENCH_RESULTS_DIR (the test suite's smoke run writes to a temp dir). */
 function resultsDir(): string {
@@ -38,6 +51,19 @@ async function main(): Promise<void> {
   const log = (s: string): void =>
     console.log(`[bench ${((performance.now() - started) / 1000).toFixed(0)}s] ${s}`);
   const backend = await startBackend();
+  if (only) {
+    const bad = only.filter((id) => !(id in ALONE));
+    if (bad.length)
+      throw new Error(`--only: ${bad.join(', ')} not runnable alone (${Object.keys(ALONE).join(', ')})`);
+    const sections: Section[] = [];
+    try {
+      for (const id of only)
+        sections.push(await (ALONE[id] as (p: number) => Promise<Section>)(backend.port));
+    } finally {
+      await backend.stop();
+    }
+    return report(sections, started, log, (r) => writeOnlyResults(resultsDir(), r, only));
+  }
   const dns = await startBenchDns();
   const proxies: StartedProxy[] = [];
   const sections: Section[] = [];
@@ -103,11 +129,22 @@ async function main(): Promise<void> {
         })),
       );
     }
+    log('9. HAProxy worker crash, end to end');
+    sections.push(await workerCrash(backend.port, { rounds: q(2, 5) }));
   } finally {
     for (const p of proxies) await p.stop().catch(() => undefined);
     await dns.stop();
     await backend.stop();
   }
+  report(sections, started, log, (r) => writeResults(resultsDir(), r));
+}
+
+function report(
+  sections: Section[],
+  started: number,
+  log: (s: string) => void,
+  write: (r: Results) => { json: string; md: string },
+): void {
   const haproxy = execFileSync('haproxy', ['-v']).toString().split('\n')[0] ?? 'haproxy';
   const results: Results = {
     date: new Date().toISOString().slice(0, 19),
@@ -116,7 +153,7 @@ async function main(): Promise<void> {
     sections,
     durationSeconds: (performance.now() - started) / 1000,
   };
-  const files = writeResults(resultsDir(), results);
+  const files = write(results);
   for (const s of sections)
     for (const f of s.figures)
       if (f.pass !== undefined)

@@ -56,3 +56,18 @@ export function writeResults(dir: string, r: Results): { json: string; md: strin
   writeFileSync(md, toMarkdown(r));
   return { json, md };
 }
+
+/** A `--only` run: <date>-only-<ids>.json and only-<ids>.md, never latest.md (the full run's). */
+export function writeOnlyResults(
+  dir: string,
+  r: Results,
+  ids: readonly string[],
+): { json: string; md: string } {
+  mkdirSync(dir, { recursive: true });
+  const tag = `only-${ids.join('-')}`;
+  const json = join(dir, `${r.date.replace(/[:]/g, '-')}-${tag}.json`);
+  writeFileSync(json, JSON.stringify(r, null, 2) + '\n');
+  const md = join(dir, `${tag}.md`);
+  writeFileSync(md, toMarkdown(r));
+  return { json, md };
+}
