@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # `npm run bench [-- --quick]`: builds, then runs every benchmark side by side in one run and writes
 # bench/results/<date>.json and bench/results/latest.md (latest-quick.md for --quick).
+# `npm run bench -- --only workerCrash[,swarmChain,nodeCrash]` runs only those sections (the ones
+# with a setup of their own) and writes bench/results/<date>-only-<ids>.json and only-<ids>.md,
+# never latest.md. `npm run soak` (scripts/soak.sh) is the 30-minute churn, not part of this run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh

@@ -2,6 +2,26 @@ import { join } from 'node:path';
 import { REPO_ROOT, eventually } from '@flowproxy/testkit';
 import { dk, run } from './exec.js';
 
+/** What a stack deployed from docker-compose.yml is called, and the label its listener selects by. */
+export interface StackNames {
+  readonly stack: string;
+  readonly notifyLabel: string;
+  readonly network: string;
+  readonly proxy: string;
+  readonly listener: string;
+}
+
+/** The names of a stack `stack` deployed from docker-compose.yml, on its own network and label. */
+export function stackNames(stack: string, notifyLabel: string): StackNames {
+  return {
+    stack,
+    notifyLabel,
+    network: `${stack}-net`,
+    proxy: `${stack}_proxy`,
+    listener: `${stack}_swarm-listener`,
+  };
+}
+
 /**
  * Names of everything the e2e creates, prefixed so nothing collides with the demo (`proxy` stack),
  * and the e2e's own notify label: a listener sees every service in the Swarm, so with the usual
@@ -40,20 +60,23 @@ export async function buildImages(): Promise<void> {
   });
 }
 
-/** `docker stack deploy` of the real docker-compose.yml under the e2e names and ports. */
-export async function deployStack(ports: { http: number; https: number }): Promise<void> {
-  await dk('network', 'create', '--driver', 'overlay', '--attachable', E2E.network);
+/** `docker stack deploy` of the real docker-compose.yml under the e2e (or the given) names and ports. */
+export async function deployStack(
+  ports: { http: number; https: number },
+  names: StackNames = E2E,
+): Promise<void> {
+  await dk('network', 'create', '--driver', 'overlay', '--attachable', names.network);
   await run(
     'docker',
-    ['stack', 'deploy', '--resolve-image', 'never', '-c', join(REPO_ROOT, 'docker-compose.yml'), E2E.stack],
+    ['stack', 'deploy', '--resolve-image', 'never', '-c', join(REPO_ROOT, 'docker-compose.yml'), names.stack],
     {
       env: {
         ...process.env,
-        STACK_NAME: E2E.stack,
-        PROXY_NETWORK: E2E.network,
+        STACK_NAME: names.stack,
+        PROXY_NETWORK: names.network,
         HTTP_PORT: String(ports.http),
         HTTPS_PORT: String(ports.https),
-        NOTIFY_LABEL: E2E.notifyLabel,
+        NOTIFY_LABEL: names.notifyLabel,
         PROXY_IMAGE: await imageRef('proxy'),
         LISTENER_IMAGE: await imageRef('swarm-listener'),
       },
@@ -73,23 +96,34 @@ export async function exists(kind: 'service' | 'secret' | 'network', name: strin
 /** Removes everything the e2e may have created (also leftovers of an earlier, aborted run). */
 export async function teardown(): Promise<void> {
   for (const svc of [E2E.demo, E2E.redis]) if (await exists('service', svc)) await dk('service', 'rm', svc);
-  if ((await dk('stack', 'ls', '--format', '{{.Name}}')).split('\n').includes(E2E.stack)) {
-    await dk('stack', 'rm', E2E.stack);
+  await removeStack(E2E, [E2E.demo, E2E.redis], E2E.secrets);
+}
+
+/**
+ * Removes a stack deployed by deployStack and its network once no container of it (nor of the
+ * given services, already removed by the caller) is left, then the given secrets.
+ */
+export async function removeStack(
+  names: StackNames,
+  services: readonly string[] = [],
+  secrets: readonly string[] = [],
+): Promise<void> {
+  if ((await dk('stack', 'ls', '--format', '{{.Name}}')).split('\n').includes(names.stack)) {
+    await dk('stack', 'rm', names.stack);
   }
   // Containers go a few seconds after their service; secrets and the network are in use until then.
   await eventually(
     async () => {
-      const left = await dk('ps', '-aq', '--filter', `label=com.docker.stack.namespace=${E2E.stack}`);
-      const demo =
-        (await dk('ps', '-aq', '--filter', `label=com.docker.swarm.service.name=${E2E.demo}`)) +
-        (await dk('ps', '-aq', '--filter', `label=com.docker.swarm.service.name=${E2E.redis}`));
-      if (left || demo) throw new Error(`containers still present: ${left} ${demo}`);
+      let left = await dk('ps', '-aq', '--filter', `label=com.docker.stack.namespace=${names.stack}`);
+      for (const svc of services)
+        left += await dk('ps', '-aq', '--filter', `label=com.docker.swarm.service.name=${svc}`);
+      if (left) throw new Error(`containers still present: ${left}`);
     },
     { timeoutMs: 60_000, intervalMs: 500 },
   );
-  for (const s of E2E.secrets) if (await exists('secret', s)) await dk('secret', 'rm', s);
-  if (await exists('network', E2E.network)) {
-    await eventually(() => dk('network', 'rm', E2E.network), { timeoutMs: 30_000, intervalMs: 500 });
+  for (const s of secrets) if (await exists('secret', s)) await dk('secret', 'rm', s);
+  if (await exists('network', names.network)) {
+    await eventually(() => dk('network', 'rm', names.network), { timeoutMs: 30_000, intervalMs: 500 });
   }
 }
 
@@ -131,12 +165,12 @@ export async function updateService(service: string, replicas: number, ...args: 
   );
 }
 
-/** Creates a service on the e2e network with dnsrr (no IPVS here, so no VIP). */
+/** Creates a service on the e2e network (or `opts.network`) with dnsrr (no IPVS here, so no VIP). */
 export async function createService(
   name: string,
   labels: Record<string, string>,
   image: string,
-  opts: { flags?: readonly string[]; cmd?: readonly string[] } = {},
+  opts: { flags?: readonly string[]; cmd?: readonly string[]; network?: string } = {},
 ): Promise<void> {
   const labelArgs = Object.entries(labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
   await dk(
@@ -147,7 +181,7 @@ export async function createService(
     '--name',
     name,
     '--network',
-    E2E.network,
+    opts.network ?? E2E.network,
     '--endpoint-mode',
     'dnsrr',
     ...labelArgs,
