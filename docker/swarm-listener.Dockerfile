@@ -14,8 +14,9 @@ EXPOSE 8080
 # per host, and Swarm services cannot add supplementary groups (no group_add in stacks).
 # Anyone who can talk to that socket is root on the node anyway, so a non-root user buys nothing.
 
-HEALTHCHECK --interval=5s --timeout=3s --start-period=30s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:8080/v1/docker-flow-swarm-listener/ping').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+# bash's /dev/tcp, not a Node process (see proxy.Dockerfile).
+HEALTHCHECK --interval=5s --timeout=10s --start-period=30s --retries=3 \
+  CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/8080 && printf 'GET /v1/docker-flow-swarm-listener/ping HTTP/1.0\\r\\n\\r\\n' >&3 && read -r _ code _ <&3 && [ \"$code\" = 200 ]"]
 
 ENTRYPOINT ["tini", "--"]
 CMD ["node", "/app/dist/main.js"]
