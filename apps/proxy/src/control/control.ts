@@ -298,8 +298,9 @@ export class ProxyControl {
       return errorReply(400, 'INVALID_PARAMS', parsed.errors[0]?.message ?? 'invalid request', parsed.errors);
     }
     const name = parsed.serviceName;
-    if (!this.pipeline.services.has(name)) {
-      // Unknown service: 200 without a reload, as upstream (the listener may repeat removes).
+    if (!this.pipeline.has(name)) {
+      // Unknown service (neither live nor being applied): 200 without a reload, as upstream (the
+      // listener may repeat removes).
       this.pipeline.rejected.delete(name);
       this.metrics.removes.inc({ outcome: 'unknown' });
       this.logger.info('remove', {

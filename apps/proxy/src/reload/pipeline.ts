@@ -95,6 +95,8 @@ export class ReloadPipeline {
   private hashV = stateHash(new Map());
   private running: RenderedConfig | undefined;
   private readonly queue: Pending[] = [];
+  /** The batch being applied (validate, write, reload): not committed yet, no longer queued. */
+  private inflight: readonly Pending[] = [];
   private timer: NodeJS.Timeout | undefined;
   private busy = false;
   private idleWaiters: (() => void)[] = [];
@@ -104,6 +106,20 @@ export class ReloadPipeline {
 
   get services(): Services {
     return this.committed;
+  }
+
+  /**
+   * The service is live, or an upsert of it is queued or being applied: a remove arriving then
+   * must follow it (found by npm run soak: a remove answered "unknown" while the service's create
+   * was still reloading, and the create then went live after its service was gone).
+   */
+  has(serviceName: string): boolean {
+    return (
+      this.committed.has(serviceName) ||
+      [...this.inflight, ...this.queue].some(
+        (p) => p.change.kind === 'upsert' && p.change.spec.serviceName === serviceName,
+      )
+    );
   }
   get version(): number {
     return this.versionN;
@@ -185,6 +201,7 @@ export class ReloadPipeline {
   private async flush(): Promise<void> {
     this.busy = true;
     const batch = this.queue.splice(0);
+    this.inflight = batch;
     try {
       await this.process(batch);
     } catch (e) {
@@ -192,6 +209,7 @@ export class ReloadPipeline {
       this.deps.logger.error('reload pipeline failed', { event: 'reload', outcome: 'error', error: message });
       for (const p of batch) p.resolve({ ok: false, status: 500, code: 'INTERNAL', message, errors: [] });
     } finally {
+      this.inflight = [];
       this.busy = false;
       if (this.queue.length > 0) this.schedule();
       else for (const w of this.idleWaiters.splice(0)) w();
