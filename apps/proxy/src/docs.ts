@@ -1,5 +1,6 @@
-import { renderEnvTable, replaceMarkedSection } from '@flowproxy/runtime';
+import { renderEnvTable, renderErrorTable, replaceMarkedSection } from '@flowproxy/runtime';
 import { PROXY_ENV } from './env.js';
+import { PROXY_ERRORS } from './errors/catalogue.js';
 
 export const START = '<!-- proxy:start -->';
 export const END = '<!-- proxy:end -->';
@@ -34,4 +35,16 @@ ${renderEnvTable(PROXY_ENV)}${END}`;
 /** Replaces this app's section of docs/CONFIG.md, or appends it (with the markers) when they are missing. */
 export function replaceSection(doc: string, section: string): string {
   return replaceMarkedSection(doc, START, END, section);
+}
+
+export const ERRORS_START = '<!-- proxy-errors:start -->';
+export const ERRORS_END = '<!-- proxy-errors:end -->';
+
+/** The proxy's part of docs/ERRORS.md, generated from the error catalogue. */
+export function renderProxyErrorsSection(): string {
+  return `${ERRORS_START}
+<!-- Generated from apps/proxy/src/errors/catalogue.ts by \`npm run docs\`. Do not edit by hand. -->
+## Proxy (\`/v1/docker-flow-proxy/*\`)
+
+${renderErrorTable(PROXY_ERRORS)}${ERRORS_END}`;
 }

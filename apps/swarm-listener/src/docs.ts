@@ -1,5 +1,6 @@
-import { renderEnvTable, replaceMarkedSection } from '@flowproxy/runtime';
+import { renderEnvTable, renderErrorTable, replaceMarkedSection } from '@flowproxy/runtime';
 import { LISTENER_ENV } from './env.js';
+import { LISTENER_ERRORS } from './errors/catalogue.js';
 
 export const START = '<!-- listener:start -->';
 export const END = '<!-- listener:end -->';
@@ -20,4 +21,16 @@ ${renderEnvTable(LISTENER_ENV)}${END}`;
 /** Replaces this app's section of docs/CONFIG.md, or appends it (with the markers) when they are missing. */
 export function replaceSection(doc: string, section: string): string {
   return replaceMarkedSection(doc, START, END, section);
+}
+
+export const ERRORS_START = '<!-- listener-errors:start -->';
+export const ERRORS_END = '<!-- listener-errors:end -->';
+
+/** The listener's part of docs/ERRORS.md, generated from the error catalogue. */
+export function renderListenerErrorsSection(): string {
+  return `${ERRORS_START}
+<!-- Generated from apps/swarm-listener/src/errors/catalogue.ts by \`npm run docs\`. Do not edit by hand. -->
+## Swarm listener (\`/v1/docker-flow-swarm-listener/*\`)
+
+${renderErrorTable(LISTENER_ERRORS)}${ERRORS_END}`;
 }

@@ -1,13 +1,22 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeMarkedSection } from '@flowproxy/runtime';
-import { END, renderListenerSection, START } from './docs.js';
+import {
+  END,
+  ERRORS_END,
+  ERRORS_START,
+  renderListenerErrorsSection,
+  renderListenerSection,
+  START,
+} from './docs.js';
 import { MIGRATING_LISTENER_END, MIGRATING_LISTENER_START, renderMigratingListener } from './migration.js';
 
-// Run by `npm run docs`: rewrites only the listener's parts of docs/CONFIG.md and docs/MIGRATING.md.
+// Run by `npm run docs`: rewrites only the listener's parts of docs/CONFIG.md, docs/ERRORS.md and
+// docs/MIGRATING.md.
 const docs = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'docs');
 const sections: [string, string, string, string][] = [
   ['CONFIG.md', START, END, renderListenerSection()],
+  ['ERRORS.md', ERRORS_START, ERRORS_END, renderListenerErrorsSection()],
   ['MIGRATING.md', MIGRATING_LISTENER_START, MIGRATING_LISTENER_END, renderMigratingListener()],
 ];
 for (const [file, start, end, text] of sections) {

@@ -6,7 +6,8 @@ import {
   type ApiCredentials,
   type Logger,
 } from '@flowproxy/runtime';
-import { errorReply, type ProxyControl, type Reply } from '../control/control.js';
+import type { ProxyControl } from '../control/control.js';
+import type { Result } from '../control/result.js';
 import type { Distribute } from '../distribute/distribute.js';
 import type { PeerResolver } from '../distribute/peers.js';
 import type { Metrics } from '../metrics.js';
@@ -16,13 +17,19 @@ import type { Readiness } from '../sync/readiness.js';
 import { maskConfigText, maskSpec } from './mask.js';
 import { registerCertRoutes } from './cert-routes.js';
 import { registerMetricsRoutes, type MetricsRouteDeps } from './metrics-routes.js';
+import { errorReply, toReply, type Reply } from './reply.js';
 import { requestContext } from './request-id.js';
 
 export const API_PREFIX = '/v1/docker-flow-proxy';
 
+/** The use cases behind the routes: control/ and distribute/, or fakes in the supertest suite. */
 export interface ApiDeps {
-  readonly control: ProxyControl;
-  readonly pipeline: ReloadPipeline;
+  readonly control: Pick<
+    ProxyControl,
+    'reconfigure' | 'remove' | 'reload' | 'putCert' | 'warnings' | 'manual'
+  >;
+  /** The routing state as served: hash and version (headers), services, rejections, running config. */
+  readonly pipeline: Pick<ReloadPipeline, 'hash' | 'version' | 'services' | 'rejected' | 'runningConfig'>;
   readonly metrics: Metrics;
   readonly logger: Logger;
   /** Initial sync, current sync and health (see sync/readiness.ts). */
@@ -66,8 +73,19 @@ function inputOf(req: Request): Record<string, unknown> {
   return out;
 }
 
+/** What a route answers: a use case's result (mapped by toReply), a ready reply, or nothing (it sent itself). */
+type Answer = { readonly result: Result } | { readonly reply: Reply } | void;
 /** Express 5 handlers may be async; a thrown error reaches the JSON error handler. */
-type Handler = (req: Request, res: Response) => Promise<Reply | void>;
+type Handler = (req: Request, res: Response) => Promise<Answer>;
+
+/** express/body-parser errors (malformed JSON, too large, unsupported charset) as catalogued replies. */
+function bodyErrorReply(err: Error & { status?: number }): Reply | undefined {
+  if (err.status === 413) return errorReply('BODY_TOO_LARGE', err.message);
+  if (err.status === 415) return errorReply('BODY_UNSUPPORTED', err.message);
+  if (err.status !== undefined && err.status >= 400 && err.status < 500)
+    return errorReply('BODY_INVALID', err.message);
+  return undefined;
+}
 
 export function createApp(deps: ApiDeps): express.Express {
   const { control, pipeline, metrics, logger } = deps;
@@ -76,10 +94,19 @@ export function createApp(deps: ApiDeps): express.Express {
   app.set('query parser', 'simple');
   app.use(requestContext);
 
+  /** Every response carries the state it answers from (set first, refreshed when a reply is sent). */
   const stateHeaders = (res: Response): void => {
     res.setHeader('X-Flowproxy-State', pipeline.hash);
     res.setHeader('X-Flowproxy-State-Version', String(pipeline.version));
   };
+  const send = (res: Response, reply: Reply): void => {
+    stateHeaders(res);
+    res.status(reply.status).json(reply.body);
+  };
+  app.use((_req, res, next) => {
+    stateHeaders(res);
+    next();
+  });
   // API authentication (API_USER/API_PASS, API_TOKEN): first, so that every endpoint registered
   // after it, status pages included, requires it; liveness stays open for the container healthcheck.
   const open = new Set([`${API_PREFIX}/ping`, `${API_PREFIX}/healthy`]);
@@ -91,21 +118,18 @@ export function createApp(deps: ApiDeps): express.Express {
       path: req.path,
       remote: req.socket.remoteAddress,
     });
-    stateHeaders(res);
     res.setHeader('WWW-Authenticate', WWW_AUTHENTICATE);
-    const r = errorReply(
-      401,
-      'UNAUTHORIZED',
-      'this API requires API_USER/API_PASS (basic) or API_TOKEN (bearer)',
+    send(
+      res,
+      errorReply('UNAUTHORIZED', 'this API requires API_USER/API_PASS (basic) or API_TOKEN (bearer)'),
     );
-    res.status(401).json(r.body);
   });
+
   const route = (path: string, fn: Handler, ...pre: express.RequestHandler[]): void => {
     app.all([`${API_PREFIX}/${path}`], ...pre, async (req: Request, res: Response) => {
-      const reply = await fn(req, res);
-      if (!reply) return;
-      stateHeaders(res);
-      res.status(reply.status).json(reply.body);
+      const answer = await fn(req, res);
+      if (!answer) return;
+      send(res, 'result' in answer ? toReply(answer.result) : answer.reply);
     });
   };
 
@@ -115,7 +139,9 @@ export function createApp(deps: ApiDeps): express.Express {
     'reconfigure',
     async (req) => {
       const input = inputOf(req);
-      return deps.distribute('reconfigure', input, () => control.reconfigure(input));
+      return {
+        result: await deps.distribute('reconfigure', input, () => control.reconfigure(input)),
+      };
     },
     ...parsers,
   );
@@ -124,7 +150,7 @@ export function createApp(deps: ApiDeps): express.Express {
     'remove',
     async (req) => {
       const input = inputOf(req);
-      return deps.distribute('remove', input, () => control.remove(input));
+      return { result: await deps.distribute('remove', input, () => control.remove(input)) };
     },
     ...parsers,
   );
@@ -133,15 +159,20 @@ export function createApp(deps: ApiDeps): express.Express {
     const q = new URL(req.originalUrl, 'http://local').searchParams;
     if (q.get('fromListener')?.toLowerCase() === 'true') {
       if (!deps.notifyListener)
-        return errorReply(400, 'NO_LISTENER', 'fromListener=true needs LISTENER_ADDRESS');
+        return { reply: errorReply('NO_LISTENER', 'fromListener=true needs LISTENER_ADDRESS') };
       try {
         await deps.notifyListener();
       } catch (e) {
-        return errorReply(500, 'LISTENER_UNREACHABLE', (e as Error).message);
+        return { reply: errorReply('LISTENER_UNREACHABLE', (e as Error).message) };
       }
-      return { status: 200, body: { Status: 'OK', Message: 'the listener was asked to send every service' } };
+      return {
+        reply: {
+          status: 200,
+          body: { Status: 'OK', Message: 'the listener was asked to send every service' },
+        },
+      };
     }
-    return control.reload();
+    return { result: await control.reload() };
   });
 
   route('config', async (req, res) => {
@@ -156,61 +187,62 @@ export function createApp(deps: ApiDeps): express.Express {
           }),
       );
       return {
-        status: 200,
-        body: {
-          version: pipeline.version,
-          hash: pipeline.hash,
-          services,
-          rejected: Object.fromEntries(pipeline.rejected),
-          // Kept by the listener resync until the listener's definition changes (docs/MIGRATING.md).
-          manual: control.manual.list(),
+        reply: {
+          status: 200,
+          body: {
+            version: pipeline.version,
+            hash: pipeline.hash,
+            services,
+            rejected: Object.fromEntries(pipeline.rejected),
+            // Kept by the listener resync until the listener's definition changes (docs/MIGRATING.md).
+            manual: control.manual.list(),
+          },
         },
       };
     }
     const cfg = pipeline.runningConfig;
+    if (cfg === undefined) return { reply: errorReply('NO_CONFIG', 'no configuration has been written yet') };
     stateHeaders(res);
-    if (cfg === undefined) {
-      res.status(500).json(errorReply(500, 'NO_CONFIG', 'no configuration has been written yet').body);
-      return;
-    }
     res.status(200).type('text/plain').send(maskConfigText(cfg));
   });
 
-  route('ping', async () => ({ status: 200, body: { Status: 'OK', Message: '' } }));
+  route('ping', async () => ({ reply: { status: 200, body: { Status: 'OK', Message: '' } } }));
 
-  route('successfulinitreload', async () =>
-    deps.readiness().initialSync
+  route('successfulinitreload', async () => ({
+    reply: deps.readiness().initialSync
       ? { status: 200, body: { Status: 'OK', Message: '' } }
-      : errorReply(503, 'NOT_READY', 'the initial state from the listener is not applied yet'),
-  );
+      : errorReply('NOT_READY', 'the initial state from the listener is not applied yet'),
+  }));
 
   // The container healthcheck (liveness): depends on the listener for LISTENER_WAIT at most.
   route('healthy', async () => {
     const r = deps.readiness();
-    return r.healthy
-      ? {
-          status: 200,
-          body: { Status: 'OK', Message: r.inSync ? '' : 'not in sync with the listener', ...r },
-        }
-      : errorReply(503, 'NOT_READY', 'waiting for the initial state from the listener (LISTENER_WAIT)', [], {
-          ...r,
-        });
+    return {
+      reply: r.healthy
+        ? {
+            status: 200,
+            body: { Status: 'OK', Message: r.inSync ? '' : 'not in sync with the listener', ...r },
+          }
+        : errorReply('NOT_READY', 'waiting for the initial state from the listener (LISTENER_WAIT)', {
+            ...r,
+          }),
+    };
   });
 
   // Readiness: in sync with the listener (its latest answer applied).
   route('ready', async () => {
     const r = deps.readiness();
-    return r.inSync
-      ? { status: 200, body: { Status: 'OK', Message: '', ...r } }
-      : errorReply(
-          503,
-          'NOT_IN_SYNC',
-          r.initialSync
-            ? 'the latest resync from the listener failed: serving the last state applied'
-            : 'the initial state from the listener is not applied yet: serving the saved state',
-          [],
-          { ...r },
-        );
+    return {
+      reply: r.inSync
+        ? { status: 200, body: { Status: 'OK', Message: '', ...r } }
+        : errorReply(
+            'NOT_IN_SYNC',
+            r.initialSync
+              ? 'the latest resync from the listener failed: serving the last state applied'
+              : 'the initial state from the listener is not applied yet: serving the saved state',
+            { ...r },
+          ),
+    };
   });
 
   registerMetricsRoutes(app, API_PREFIX, {
@@ -238,22 +270,15 @@ export function createApp(deps: ApiDeps): express.Express {
 
   if (deps.status) registerStatus(app, API_PREFIX, deps.status);
 
-  app.all(['/v1/docker-flow-proxy/{*rest}'], (req, res) => {
-    stateHeaders(res);
-    res.status(404).json(errorReply(404, 'NOT_FOUND', `unknown endpoint ${req.path}`).body);
+  app.use((req, res) => {
+    send(res, errorReply('NOT_FOUND', `unknown endpoint ${req.path}`));
   });
 
-  app.use(
-    (err: Error & { status?: number; type?: string }, _req: Request, res: Response, next: NextFunction) => {
-      if (res.headersSent) return next(err);
-      const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
-      if (status === 500) logger.error('request failed', { event: 'api.error', error: err.message });
-      // Every answer carries the state hash, malformed bodies and internal errors included.
-      stateHeaders(res);
-      res
-        .status(status)
-        .json(errorReply(status, status === 500 ? 'INTERNAL' : 'BAD_REQUEST', err.message).body);
-    },
-  );
+  app.use((err: Error & { status?: number }, _req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) return next(err);
+    const reply = bodyErrorReply(err);
+    if (!reply) logger.error('request failed', { event: 'api.error', error: err.message });
+    send(res, reply ?? errorReply('INTERNAL', err.message));
+  });
   return app;
 }

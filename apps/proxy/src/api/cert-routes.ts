@@ -2,12 +2,14 @@ import express, { type Request, type Response } from 'express';
 import { readFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { Logger } from '@flowproxy/runtime';
-import { errorReply, type ProxyControl, type Reply } from '../control/control.js';
+import type { ProxyControl } from '../control/control.js';
+import { failure } from '../control/result.js';
+import { errorReply, toReply, type Reply } from './reply.js';
 import { describeFailures, gatherFromPeers } from '../distribute/gather.js';
 import type { PeerResolver } from '../distribute/peers.js';
 
 export interface CertRouteDeps {
-  readonly control: ProxyControl;
+  readonly control: Pick<ProxyControl, 'putCert'>;
   readonly logger: Logger;
   readonly peers: PeerResolver;
   readonly distributeTimeoutMs: number;
@@ -52,21 +54,20 @@ export function registerCertRoutes(app: express.Express, prefix: string, deps: C
   };
 
   const putCert = async (req: Request): Promise<Reply> => {
-    if (req.method !== 'PUT')
-      return errorReply(405, 'METHOD_NOT_ALLOWED', 'use PUT with the PEM as the body');
+    if (req.method !== 'PUT') return errorReply('METHOD_NOT_ALLOWED', 'use PUT with the PEM as the body');
     const q = new URL(req.originalUrl, 'http://local').searchParams;
     const name = q.get('certName') ?? undefined;
     const body: unknown = req.body;
     const pem = typeof body === 'string' ? body : '';
-    if (q.get('distribute')?.toLowerCase() !== 'true') return deps.control.putCert(name, pem);
+    if (q.get('distribute')?.toLowerCase() !== 'true') return toReply(await deps.control.putCert(name, pem));
     let peers: string[];
     try {
       peers = await deps.peers();
     } catch (e) {
-      return errorReply(500, 'DISTRIBUTE_FAILED', (e as Error).message);
+      return errorReply('DISTRIBUTE_FAILED', (e as Error).message);
     }
     // Outside Swarm (no tasks.<SERVICE_NAME>) this replica is all there is.
-    if (peers.length === 0) return deps.control.putCert(name, pem);
+    if (peers.length === 0) return toReply(await deps.control.putCert(name, pem));
     const forward = new URLSearchParams({ certName: name ?? '', distribute: 'false' });
     const results = await gatherFromPeers(`cert?${forward.toString()}`, peers, deps.distributeTimeoutMs, {
       method: 'PUT',
@@ -87,18 +88,20 @@ export function registerCertRoutes(app: express.Express, prefix: string, deps: C
     const only = new Set(results.map((r) => r.status));
     const first = results[0]?.status;
     // Every replica refused the same way (an invalid certificate): that answer, not a 500.
-    const status = only.size === 1 && first !== undefined && first >= 400 && first < 500 ? first : 500;
-    return errorReply(
-      status,
-      'DISTRIBUTE_FAILED',
-      `Could not store the certificate on ${failed.length} of ${results.length} replicas: ${describeFailures(results)}`,
-      failed.map((r) => ({
-        param: 'distribute',
-        code: 'PARAM_INVALID',
-        message: `${r.address}: ${r.status ?? 'no answer'}`,
-      })),
-      { replicas },
-    );
+    const common = only.size === 1 && first !== undefined && first >= 400 && first < 500 ? first : undefined;
+    return toReply({
+      ...failure(
+        'DISTRIBUTE_FAILED',
+        `Could not store the certificate on ${failed.length} of ${results.length} replicas: ${describeFailures(results)}`,
+        failed.map((r) => ({
+          param: 'distribute',
+          code: 'PARAM_INVALID',
+          message: `${r.address}: ${r.status ?? 'no answer'}`,
+        })),
+        { replicas },
+      ),
+      ...(common !== undefined ? { status: common } : {}),
+    });
   };
 
   app.all([`${prefix}/cert`], express.text({ type: () => true, limit: '5mb' }), async (req, res) => {

@@ -4,6 +4,7 @@ import type { Logger } from '@flowproxy/runtime';
 import { describeFailures, gatherFromPeers } from '../distribute/gather.js';
 import type { PeerResolver } from '../distribute/peers.js';
 import type { Metrics } from '../metrics.js';
+import { errorReply } from './reply.js';
 
 export interface MetricsRouteDeps {
   readonly metrics: Metrics;
@@ -25,9 +26,8 @@ const wantsDistribute = (req: Request): boolean =>
   new URL(req.originalUrl, 'http://local').searchParams.get('distribute')?.toLowerCase() === 'true';
 
 function fail(res: Response, message: string): void {
-  res
-    .status(500)
-    .json({ status: 500, code: 'METRICS_UNAVAILABLE', message, errors: [], Status: 'NOK', Message: message });
+  const reply = errorReply('METRICS_UNAVAILABLE', message);
+  res.status(reply.status).json(reply.body);
 }
 
 /**

@@ -10,6 +10,7 @@ import { ProxyControl } from '../control/control.js';
 import { createDistribute } from '../distribute/distribute.js';
 import { dnsPeers, staticPeers } from '../distribute/peers.js';
 import type { ProxyConfig } from '../env.js';
+import { PROXY_ERRORS } from '../errors/catalogue.js';
 import { checkConfig } from '../haproxy/check.js';
 import { HaproxyError, HaproxyMaster, runtimePaths } from '../haproxy/master.js';
 import {
@@ -222,14 +223,15 @@ export function createProxy(cfg: ProxyConfig, opts: ProxyOptions = {}): ProxyHan
       logger.warn(`${name} is set but not used: ${reason}`, { event: 'env.ignored', variable: name });
     }
     for (const input of opts.envServices ?? []) {
-      const reply = await control.reconfigure(input);
-      if (reply.status === 200) pinned.add(String(input.serviceName));
+      const result = await control.reconfigure(input);
+      if (result.ok) pinned.add(String(input.serviceName));
       else
         logger.error('env-defined service rejected', {
           event: 'env.service',
           serviceName: input.serviceName,
-          status: reply.status,
-          message: reply.body.message,
+          status: PROXY_ERRORS[result.code].status,
+          code: result.code,
+          message: result.message,
         });
     }
     // As upstream at start: the certificates other replicas hold, before this one serves or is ready.

@@ -17,7 +17,8 @@ import { defaultsSection, globalSection, resolversSection } from './global.js';
 import { metricsFrontend } from './haproxy-metrics.js';
 import { clientCaFiles } from './client-ca.js';
 import { groupName, tcpGroup, type GroupMember } from './tcp-groups.js';
-import type { BackendModel, FrontendModel, HaproxyModel, UserlistModel } from './model.js';
+import { blameParam } from './blame.js';
+import type { BackendModel, FrontendModel, HaproxyModel, ServiceRejection, UserlistModel } from './model.js';
 import { backendName, httpsBackendName } from './names.js';
 import { compareServices } from './order.js';
 import { d, plain } from './words.js';
@@ -90,7 +91,9 @@ function buildService(
       }
     } else {
       if (dest.port === undefined || dest.srcPort === undefined)
-        throw new RenderError(`${dest.reqMode} destination ${dest.index} needs port and srcPort`);
+        throw new RenderError(`${dest.reqMode} destination ${dest.index} needs port and srcPort`, {
+          param: `${dest.port === undefined ? 'port' : 'srcPort'}${dest.index > 0 ? `.${dest.index}` : ''}`,
+        });
       if (dest.reqMode === 'tcp' && dest.serviceGroup !== undefined) {
         grouped.push({ group: dest.serviceGroup, port: dest.srcPort, member: { spec, dest } });
         continue;
@@ -162,6 +165,11 @@ export function buildModel(input: RenderInput): HaproxyModel {
   const warn = (m: string): void => {
     warnings.push(m);
   };
+  const rejections: ServiceRejection[] = [];
+  const reject = (serviceName: string, reason: string, parameter: string | undefined): void => {
+    warn(`service ${serviceName} is not configured: ${reason}`);
+    rejections.push({ serviceName, ...(parameter ? { parameter } : {}), reason, source: 'validation' });
+  };
   const globalUsers = globalUserlist(s);
   if (globalUsers?.users.some((u) => u.encrypted)) {
     warn(
@@ -180,8 +188,10 @@ export function buildModel(input: RenderInput): HaproxyModel {
       const b = buildService(rs, position, input, globalUsers, warn);
       const clash = b.names.find((n) => claimed.has(n));
       if (clash) {
-        warn(
-          `service ${rs.spec.serviceName} is not configured: ${clash.replace(':', ' ')} is already used by service ${claimed.get(clash)} (set a distinct aclName)`,
+        reject(
+          rs.spec.serviceName,
+          `${clash.replace(':', ' ')} is already used by service ${claimed.get(clash)} (set a distinct aclName)`,
+          'aclName',
         );
         return;
       }
@@ -189,7 +199,8 @@ export function buildModel(input: RenderInput): HaproxyModel {
       built.push(b);
     } catch (e) {
       if (!(e instanceof RenderError)) throw e;
-      warn(`service ${rs.spec.serviceName} is not configured: ${e.message}`);
+      const param = e.at.param ?? (e.at.value !== undefined ? blameParam(rs.spec, e.at.value) : undefined);
+      reject(rs.spec.serviceName, e.message, param);
     }
   });
 
@@ -255,6 +266,7 @@ export function buildModel(input: RenderInput): HaproxyModel {
     ...(s.certs.length > 0 && !s.crtListPath ? { crtList: [...s.certs] } : {}),
     ...(s.caFile ? { extraFiles: clientCaFiles(s) } : {}),
     warnings,
+    rejections,
   };
 }
 

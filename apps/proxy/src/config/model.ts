@@ -93,6 +93,21 @@ export interface HaproxyModel {
   readonly extraFiles?: Readonly<Record<string, string>>;
   /** Services or values skipped or adjusted while building, for the runtime to log. */
   readonly warnings: readonly string[];
+  /** Services left out, typed: who, which parameter, why (their `warnings` line says the same). */
+  readonly rejections: readonly ServiceRejection[];
 }
 
 export const isRaw = (line: Line): line is RawLine => 'raw' in line;
+
+/**
+ * A service that is not configured and why. `source` says who refused it: the renderer's own
+ * checks (`validation`: an unsafe value, a name another service uses) or `haproxy -c`
+ * (`haproxy-check`, found by the reload pipeline).
+ */
+export interface ServiceRejection {
+  readonly serviceName: string;
+  /** The parameter at fault, when known (`servicePath`, `aclName`, `port.1`, ...). */
+  readonly parameter?: string;
+  readonly reason: string;
+  readonly source: 'validation' | 'haproxy-check';
+}

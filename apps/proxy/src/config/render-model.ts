@@ -111,5 +111,10 @@ export function render(m: HaproxyModel): RenderedConfig {
   }
   if (m.crtList) files[CRT_LIST_FILE] = m.crtList.map((c) => `${c}\n`).join('');
   for (const [name, content] of Object.entries(m.extraFiles ?? {})) files[name] = content;
-  return { haproxyCfg: lines.join('\n'), files, warnings: [...m.warnings] };
+  return {
+    haproxyCfg: lines.join('\n'),
+    files,
+    warnings: [...m.warnings],
+    rejections: [...m.rejections],
+  };
 }

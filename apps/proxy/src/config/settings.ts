@@ -107,4 +107,6 @@ export interface RenderedConfig {
   readonly files: Readonly<Record<string, string>>;
   /** Services or values left out or adjusted while rendering (name collisions, unsafe values...), for the log. */
   readonly warnings?: readonly string[];
+  /** The services left out, typed (the reload pipeline answers their requests with these). */
+  readonly rejections?: readonly import('./model.js').ServiceRejection[];
 }

@@ -11,6 +11,7 @@ export function plain(value: string): string {
   if (CONTROL.test(value) || PLAIN_FORBIDDEN.test(value)) {
     throw new RenderError(
       `unsafe word ${JSON.stringify(value)}: whitespace, quotes, # and backslash are not allowed`,
+      { value },
     );
   }
   return value;
@@ -24,6 +25,7 @@ export function quoted(value: string): Word {
   if (CONTROL.test(value) || value.includes("'")) {
     throw new RenderError(
       `unsafe quoted value ${JSON.stringify(value)}: single quotes and control characters are not allowed`,
+      { value },
     );
   }
   if (value.length === 0) throw new RenderError('empty quoted value (HAProxy drops empty arguments)');
@@ -43,7 +45,7 @@ export function d(...words: Word[]): Directive {
 /** A raw line (operator extras, backendExtra): one line, no control characters. */
 export function raw(value: string): RawLine {
   if (CONTROL.test(value))
-    throw new RenderError(`raw line ${JSON.stringify(value)} contains control characters`);
+    throw new RenderError(`raw line ${JSON.stringify(value)} contains control characters`, { value });
   if (value.trim().length === 0) throw new RenderError('empty raw line');
   return { raw: value.trim() };
 }
@@ -57,6 +59,7 @@ export function converterArg(value: string): string {
   if (CONTROL.test(value) || /['"]/.test(value)) {
     throw new RenderError(
       `unsafe converter argument ${JSON.stringify(value)}: quotes and control characters are not allowed`,
+      { value },
     );
   }
   return `"${value.replace(/\\/g, '\\\\')}"`;

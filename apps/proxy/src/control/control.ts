@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { currentRequestId, type Logger } from '@flowproxy/runtime';
 import type { Metrics } from '../metrics.js';
 import { readIfExists } from '../reload/files.js';
+import { PROXY_ERRORS } from '../errors/catalogue.js';
 import type { Outcome, ReloadPipeline } from '../reload/pipeline.js';
 import { validateCertificate } from '../state/cert-check.js';
 import { certFileName } from '../state/certs.js';
@@ -20,12 +21,7 @@ import { looksHashed, resolveUsers, UsersError } from '../state/users.js';
 import type { ChangeJournal } from '../status/journal.js';
 import type { ChangeEntry } from '../status/types.js';
 import { ParamWarnings } from './param-warnings.js';
-
-/** What an API call answers: HTTP status and JSON body (upstream-ish fields plus ours). */
-export interface Reply {
-  readonly status: number;
-  readonly body: Record<string, unknown>;
-}
+import { failure, success, type Failure, type Result } from './result.js';
 
 export interface ControlOptions {
   readonly separator: string;
@@ -40,16 +36,6 @@ export interface ControlOptions {
   readonly resyncRemoveAfterMs: number;
 }
 type ServiceSpecUsers = Parameters<typeof resolveUsers>[1]['globalUsers'];
-
-export function errorReply(
-  status: number,
-  code: string,
-  message: string,
-  errors: readonly ParamIssue[] = [],
-  extra: Record<string, unknown> = {},
-): Reply {
-  return { status, body: { status, code, message, errors, Status: 'NOK', Message: message, ...extra } };
-}
 
 const ms = (t0: bigint): number => Math.round(Number(process.hrtime.bigint() - t0) / 1e6);
 
@@ -87,7 +73,7 @@ export class ProxyControl {
     input: ParamInput,
   ):
     | { ok: true; spec: ServiceSpec; changes: Change[]; note?: string }
-    | { ok: false; reply: Reply; serviceName?: string } {
+    | { ok: false; failure: Failure; serviceName?: string } {
     const parsed = parseServiceSpec(input, {
       separator: this.opts.separator,
       allowRawConfig: this.opts.allowRawConfig,
@@ -95,12 +81,11 @@ export class ProxyControl {
     });
     if (!parsed.ok) {
       const first = parsed.errors[0];
-      const code = parsed.status === 409 ? 'PATH_OR_DOMAIN_REQUIRED' : 'INVALID_PARAMS';
+      const code = parsed.status === 409 ? 'PATH_OR_DOMAIN_REQUIRED' : 'PARAM_INVALID';
       const name = nameOf(input);
       return {
         ok: false,
-        reply: errorReply(
-          parsed.status,
+        failure: failure(
           code,
           first?.message ?? 'invalid request',
           parsed.errors,
@@ -149,18 +134,17 @@ export class ProxyControl {
       const issue: ParamIssue = { param: e.param, code: 'PARAM_INVALID', message: e.message };
       return {
         ok: false,
-        reply: errorReply(400, 'INVALID_PARAMS', e.message, [issue], { ServiceName: spec.serviceName }),
+        failure: failure('PARAM_INVALID', e.message, [issue], { ServiceName: spec.serviceName }),
         serviceName: spec.serviceName,
       };
     }
     const changes: Change[] = [];
     if (spec.serviceCert !== undefined) {
       const file = serviceCertFile(spec);
-      const invalid = (message: string): { ok: false; reply: Reply; serviceName: string } => ({
+      const invalid = (message: string): { ok: false; failure: Failure; serviceName: string } => ({
         ok: false,
-        reply: errorReply(
-          400,
-          file ? 'CERT_INVALID' : 'INVALID_PARAMS',
+        failure: failure(
+          file ? 'CERT_INVALID' : 'PARAM_INVALID',
           `serviceCert: ${message}`,
           [{ param: 'serviceCert', code: 'PARAM_INVALID', message }],
           { ServiceName: spec.serviceName },
@@ -205,41 +189,50 @@ export class ProxyControl {
     ];
   }
 
+  /** Changes `haproxy -c` refused count as reconfigure outcomes, whichever use case sent them. */
+  private countHaproxyRejections(outcomes: readonly Outcome[]): void {
+    for (const o of outcomes)
+      if (!o.ok && o.code === 'HAPROXY_REJECTED')
+        this.metrics.reconfigures.inc({ outcome: 'haproxy-rejected' });
+  }
+
   /** An invalid request (400) is recorded as the service's rejection, visible in config?type=json and metrics. */
-  private recordInvalid(plan: { serviceName?: string; reply: Reply }): void {
-    if (!plan.serviceName || plan.reply.status !== 400) return;
-    const b = plan.reply.body;
+  private recordInvalid(plan: { serviceName?: string; failure: Failure }): void {
+    const f = plan.failure;
+    if (!plan.serviceName || PROXY_ERRORS[f.code].status !== 400) return;
     this.pipeline.recordRejection(plan.serviceName, {
       status: 400,
-      code: String(b.code),
-      message: String(b.message),
-      errors: b.errors as ParamIssue[],
+      code: f.code,
+      source: 'validation',
+      message: f.message,
+      errors: f.errors,
     });
   }
 
-  async reconfigure(input: ParamInput): Promise<Reply> {
+  async reconfigure(input: ParamInput): Promise<Result> {
     const t0 = process.hrtime.bigint();
     const plan = this.plan(input);
     if (!plan.ok) {
-      const outcome = plan.reply.status === 409 ? 'conflict' : 'invalid';
+      const status = PROXY_ERRORS[plan.failure.code].status;
+      const outcome = status === 409 ? 'conflict' : 'invalid';
       this.metrics.reconfigures.inc({ outcome });
       this.recordInvalid(plan);
       this.logger.info('reconfigure', {
         event: 'reconfigure',
         serviceName: plan.serviceName,
         outcome,
-        status: plan.reply.status,
+        status,
         durationMs: ms(t0),
-        message: plan.reply.body.message,
+        message: plan.failure.message,
       });
       this.note({
         op: 'reconfigure',
         ...(plan.serviceName ? { serviceName: plan.serviceName } : {}),
         outcome,
-        status: plan.reply.status,
-        message: String(plan.reply.body.message),
+        status,
+        message: plan.failure.message,
       });
-      return plan.reply;
+      return plan.failure;
     }
     const { spec } = plan;
     const unchanged =
@@ -247,7 +240,7 @@ export class ProxyControl {
     const outcomes = await this.pipeline.submitAll(plan.changes);
     const failed = outcomes.find((o): o is Extract<Outcome, { ok: false }> => !o.ok);
     const outcome = failed
-      ? failed.status === 400
+      ? PROXY_ERRORS[failed.code].status === 400
         ? 'rejected'
         : 'error'
       : plan.note
@@ -255,12 +248,14 @@ export class ProxyControl {
         : unchanged
           ? 'unchanged'
           : 'applied';
-    if (!failed || failed.code !== 'HAPROXY_REJECTED') this.metrics.reconfigures.inc({ outcome });
+    this.metrics.reconfigures.inc({
+      outcome: failed?.code === 'HAPROXY_REJECTED' ? 'haproxy-rejected' : outcome,
+    });
     this.logger.log(failed ? 'warn' : 'info', 'reconfigure', {
       event: 'reconfigure',
       serviceName: spec.serviceName,
       outcome,
-      status: failed?.status ?? 200,
+      status: failed ? PROXY_ERRORS[failed.code].status : 200,
       durationMs: ms(t0),
       version: this.pipeline.version,
       ...(failed ? { message: failed.message } : {}),
@@ -269,39 +264,31 @@ export class ProxyControl {
       op: 'reconfigure',
       serviceName: spec.serviceName,
       outcome,
-      status: failed?.status ?? 200,
+      status: failed ? PROXY_ERRORS[failed.code].status : 200,
       ...(failed ? { message: failed.message } : plan.note ? { message: plan.note } : {}),
     });
-    if (failed)
-      return errorReply(failed.status, failed.code, failed.message, failed.errors, {
-        ServiceName: spec.serviceName,
-      });
+    if (failed) return { ...failed, fields: { ServiceName: spec.serviceName } };
     this.manual.changedByApi(spec.serviceName, this.pipeline.services.get(spec.serviceName));
     const warnings = this.warnings.get(spec.serviceName);
-    return {
-      status: 200,
-      body: {
-        Status: 'OK',
-        Message: plan.note ?? '',
-        ServiceName: spec.serviceName,
-        AclName: spec.aclName,
-        ...(warnings ? { warnings } : {}),
-      },
-    };
+    return success(plan.note ?? '', {
+      ServiceName: spec.serviceName,
+      AclName: spec.aclName,
+      ...(warnings ? { warnings } : {}),
+    });
   }
 
-  async remove(input: ParamInput): Promise<Reply> {
+  async remove(input: ParamInput): Promise<Result> {
     const t0 = process.hrtime.bigint();
     const parsed = parseRemoveRequest(input);
     if (!parsed.ok) {
       this.metrics.removes.inc({ outcome: 'invalid' });
-      return errorReply(400, 'INVALID_PARAMS', parsed.errors[0]?.message ?? 'invalid request', parsed.errors);
+      return failure('PARAM_INVALID', parsed.errors[0]?.message ?? 'invalid request', parsed.errors);
     }
     const name = parsed.serviceName;
     if (!this.pipeline.has(name)) {
       // Unknown service (neither live nor being applied): 200 without a reload, as upstream (the
       // listener may repeat removes).
-      this.pipeline.rejected.delete(name);
+      this.pipeline.rejected.clear(name);
       this.metrics.removes.inc({ outcome: 'unknown' });
       this.logger.info('remove', {
         event: 'remove',
@@ -310,7 +297,7 @@ export class ProxyControl {
         status: 200,
         durationMs: ms(t0),
       });
-      return { status: 200, body: { Status: 'OK', Message: '', ServiceName: name } };
+      return success('', { ServiceName: name });
     }
     const outcomes = await this.pipeline.submitAll(this.removal(name));
     const o = outcomes.find((x) => !x.ok) ?? (outcomes[outcomes.length - 1] as Outcome);
@@ -320,22 +307,22 @@ export class ProxyControl {
       event: 'remove',
       serviceName: name,
       outcome: o.ok ? 'removed' : 'error',
-      status: o.ok ? 200 : o.status,
+      status: o.ok ? 200 : PROXY_ERRORS[o.code].status,
       durationMs: ms(t0),
     });
     this.note({
       op: 'remove',
       serviceName: name,
       outcome: o.ok ? 'removed' : 'error',
-      status: o.ok ? 200 : o.status,
+      status: o.ok ? 200 : PROXY_ERRORS[o.code].status,
       ...(o.ok ? {} : { message: o.message }),
     });
-    if (!o.ok) return errorReply(o.status, o.code, o.message, o.errors, { ServiceName: name });
+    if (!o.ok) return { ...o, fields: { ServiceName: name } };
     this.manual.changedByApi(name, undefined);
-    return { status: 200, body: { Status: 'OK', Message: '', ServiceName: name } };
+    return success('', { ServiceName: name });
   }
 
-  async reload(): Promise<Reply> {
+  async reload(): Promise<Result> {
     const t0 = process.hrtime.bigint();
     const o = await this.pipeline.submit({ kind: 'refresh' });
     this.logger.log(o.ok ? 'info' : 'error', 'reload', {
@@ -343,26 +330,28 @@ export class ProxyControl {
       outcome: o.ok ? 'ok' : 'error',
       durationMs: ms(t0),
     });
-    this.note({ op: 'reload', outcome: o.ok ? 'ok' : 'error', status: o.ok ? 200 : o.status });
-    if (!o.ok) return errorReply(o.status, o.code, o.message, o.errors);
-    return { status: 200, body: { Status: 'OK', Message: '' } };
+    this.note({
+      op: 'reload',
+      outcome: o.ok ? 'ok' : 'error',
+      status: o.ok ? 200 : PROXY_ERRORS[o.code].status,
+    });
+    return o.ok ? success() : o;
   }
 
-  async putCert(name: string | undefined, pem: string): Promise<Reply> {
+  async putCert(name: string | undefined, pem: string): Promise<Result> {
     const file = name ? certFileName(name) : undefined;
     if (!file) {
       const message = 'certName is mandatory: a file name of letters, digits, ., _ and -';
-      return errorReply(400, 'INVALID_PARAMS', message, [
-        { param: 'certName', code: 'PARAM_INVALID', message },
-      ]);
+      return failure('PARAM_INVALID', message, [{ param: 'certName', code: 'PARAM_INVALID', message }]);
     }
     const check = validateCertificate(pem);
     if (!check.ok) {
       const message = `the request body must be a PEM certificate with its private key: ${check.message}`;
       this.logger.warn('cert', { event: 'cert', certName: file, outcome: 'invalid', message });
-      return errorReply(400, 'CERT_INVALID', message, [{ param: 'body', code: 'PARAM_INVALID', message }]);
+      return failure('CERT_INVALID', message, [{ param: 'body', code: 'PARAM_INVALID', message }]);
     }
     const o = await this.pipeline.submit({ kind: 'cert', name: file, pem: pemText(pem) });
+    this.countHaproxyRejections([o]);
     this.logger.log(o.ok ? 'info' : 'warn', 'cert', {
       event: 'cert',
       certName: file,
@@ -371,11 +360,10 @@ export class ProxyControl {
     this.note({
       op: 'cert',
       outcome: o.ok ? 'applied' : 'rejected',
-      status: o.ok ? 200 : o.status,
+      status: o.ok ? 200 : PROXY_ERRORS[o.code].status,
       message: o.ok ? file : o.message,
     });
-    if (!o.ok) return errorReply(o.status, o.code, o.message, o.errors);
-    return { status: 200, body: { Status: 'OK', Message: '' } };
+    return o.ok ? success() : o;
   }
 
   /**
@@ -393,7 +381,7 @@ export class ProxyControl {
     for (const input of inputs) {
       const plan = this.plan(input);
       if (!plan.ok) {
-        if (plan.reply.status !== 409) rejected.push(plan.serviceName ?? '?');
+        if (plan.failure.code !== 'PATH_OR_DOMAIN_REQUIRED') rejected.push(plan.serviceName ?? '?');
         this.recordInvalid(plan);
         // Keep what we have for a service whose current labels are invalid.
         if (plan.serviceName) wanted.add(plan.serviceName);
@@ -424,6 +412,7 @@ export class ProxyControl {
     }
     const removed = gone.remove.length;
     const outcomes = await this.pipeline.submitAll(changes);
+    this.countHaproxyRejections(outcomes);
     outcomes.forEach((o, i) => {
       const c = changes[i];
       if (!o.ok && c?.kind === 'upsert') rejected.push(c.spec.serviceName);
@@ -432,7 +421,7 @@ export class ProxyControl {
         op: 'resync',
         serviceName: c.kind === 'remove' ? c.serviceName : c.spec.serviceName,
         outcome: o.ok ? (c.kind === 'remove' ? 'removed' : 'applied') : 'rejected',
-        status: o.ok ? 200 : o.status,
+        status: o.ok ? 200 : PROXY_ERRORS[o.code].status,
         ...(o.ok ? {} : { message: o.message }),
       });
     });

@@ -1,6 +1,7 @@
 import { toEntries } from '@flowproxy/protocol';
 import type { Logger } from '@flowproxy/runtime';
-import { errorReply, type ProxyControl, type Reply } from '../control/control.js';
+import type { ProxyControl } from '../control/control.js';
+import { failure, success, type Result } from '../control/result.js';
 import { forwardToPeers } from './forward.js';
 import type { PeerResolver } from './peers.js';
 
@@ -17,8 +18,8 @@ export interface DistributeDeps {
 export type Distribute = (
   op: 'reconfigure' | 'remove',
   input: Record<string, unknown>,
-  local: () => Promise<Reply>,
-) => Promise<Reply>;
+  local: () => Promise<Result>,
+) => Promise<Result>;
 
 const wantsDistribute = (input: Record<string, unknown>): boolean =>
   [input.distribute]
@@ -41,13 +42,11 @@ export function createDistribute(deps: DistributeDeps): Distribute {
     try {
       peers = await deps.peers();
     } catch (e) {
-      return errorReply(500, 'DISTRIBUTE_FAILED', (e as Error).message);
+      return failure('DISTRIBUTE_FAILED', (e as Error).message);
     }
     if (peers.length === 0) {
-      const reply = await local();
-      return reply.status === 200
-        ? { status: 200, body: { ...reply.body, Message: 'no other replicas found: applied locally' } }
-        : reply;
+      const result = await local();
+      return result.ok ? { ...result, message: 'no other replicas found: applied locally' } : result;
     }
     const { entries } = toEntries(input);
     const results = await forwardToPeers(
@@ -59,19 +58,11 @@ export function createDistribute(deps: DistributeDeps): Distribute {
     );
     const serviceName = entries.get('serviceName');
     if (results.every((r) => r.ok)) {
-      return {
-        status: 200,
-        body: {
-          Status: 'OK',
-          Message: 'Distributed to all instances',
-          ServiceName: serviceName,
-          replicas: results,
-        },
-      };
+      return success('Distributed to all instances', { ServiceName: serviceName, replicas: results });
     }
     const statuses = new Set(results.map((r) => r.status));
     const only = results[0]?.status;
-    const status = statuses.size === 1 && only !== undefined && only >= 400 && only < 500 ? only : 500;
+    const common = statuses.size === 1 && only !== undefined && only >= 400 && only < 500 ? only : undefined;
     const failed = results.filter((r) => !r.ok);
     const message = `Could not apply the request on ${failed.length} of ${results.length} replicas: ${failed.map((r) => `${r.address} (${r.status ?? 'no answer'}: ${r.message})`).join(', ')}`;
     logger.warn('distribute failed', {
@@ -80,16 +71,18 @@ export function createDistribute(deps: DistributeDeps): Distribute {
       serviceName,
       failed: failed.map((r) => r.address),
     });
-    return errorReply(
-      status,
-      'DISTRIBUTE_FAILED',
-      message,
-      failed.map((r) => ({
-        param: 'distribute',
-        code: 'PARAM_INVALID',
-        message: `${r.address}: ${r.status ?? 'no answer'} ${r.message}`,
-      })),
-      { ServiceName: serviceName, replicas: results },
-    );
+    return {
+      ...failure(
+        'DISTRIBUTE_FAILED',
+        message,
+        failed.map((r) => ({
+          param: 'distribute',
+          code: 'PARAM_INVALID',
+          message: `${r.address}: ${r.status ?? 'no answer'} ${r.message}`,
+        })),
+        { ServiceName: serviceName, replicas: results },
+      ),
+      ...(common !== undefined ? { status: common } : {}),
+    };
   };
 }

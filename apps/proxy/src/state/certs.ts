@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { validateCertificate, type CertCheck } from './cert-check.js';
 
 function files(dir: string, accept: (name: string) => boolean): string[] {
@@ -60,5 +60,27 @@ export function usableCerts(onSkip: (file: string, reason: string) => void): (fi
       seen.set(file, { stamp, ok: check.ok });
       if (!check.ok) onSkip(file, check.message);
       return check.ok;
+    });
+}
+
+/** A certificate as the `certs` endpoint lists it (upstream's field names). */
+export interface ListedCert {
+  readonly ProxyServiceName: string;
+  readonly CertsDir: string;
+  readonly CertContent: string;
+}
+
+/** The listed certificates with their contents, except those mounted as secrets (never sent out). */
+export function readCerts(files: readonly string[], secretsDir: string): ListedCert[] {
+  return files
+    .filter((f) => !f.startsWith(`${secretsDir}/`))
+    .map((f) => {
+      let content = '';
+      try {
+        content = readFileSync(f, 'utf8');
+      } catch {
+        // vanished since the listing
+      }
+      return { ProxyServiceName: basename(f), CertsDir: dirname(f), CertContent: content };
     });
 }

@@ -1,5 +1,6 @@
 import express, { type Express, type RequestHandler } from 'express';
-import { errorReply } from '../control/control.js';
+import { failure } from '../control/result.js';
+import { toReply } from '../api/reply.js';
 import { STATUS_CSS, STATUS_SCRIPT } from './assets.js';
 import { collectStatus, nodeView, type StatusSources } from './collect.js';
 import { CONTENT_SECURITY_POLICY, renderMain, renderPage } from './html.js';
@@ -47,9 +48,11 @@ export function registerStatus(app: Express, prefix: string, deps: StatusDeps): 
     }
     if (type !== 'json') {
       const message = 'type must be json, html or node';
-      const reply = errorReply(400, 'INVALID_PARAMS', message, [
-        { param: 'type', code: 'PARAM_INVALID', message, allowed: 'json, html, node' },
-      ]);
+      const reply = toReply(
+        failure('PARAM_INVALID', message, [
+          { param: 'type', code: 'PARAM_INVALID', message, allowed: 'json, html, node' },
+        ]),
+      );
       res.status(reply.status).json(reply.body);
       return;
     }

@@ -57,7 +57,7 @@ describe('proxy API', () => {
   it('answers the upstream status codes with JSON errors naming the parameter', async () => {
     const noName = await api(proxy.apiUrl, 'reconfigure?servicePath=/x&port=1');
     expect(noName.status).toBe(400);
-    expect(noName.json).toMatchObject({ status: 400, code: 'INVALID_PARAMS', Status: 'NOK' });
+    expect(noName.json).toMatchObject({ status: 400, code: 'PARAM_INVALID', Status: 'NOK' });
     expect((noName.json.errors as { param: string }[])[0]?.param).toBe('serviceName');
 
     const noPath = await api(proxy.apiUrl, 'reconfigure?serviceName=x&port=8080');

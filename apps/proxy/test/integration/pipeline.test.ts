@@ -103,7 +103,7 @@ describe('reload pipeline', () => {
     const results = await Promise.all([...changes, bad]);
     expect(results.slice(0, 8).every((o) => o.ok)).toBe(true);
     const last = results[8];
-    expect(last).toMatchObject({ ok: false, status: 400, code: 'HAPROXY_REJECTED' });
+    expect(last).toMatchObject({ ok: false, code: 'HAPROXY_REJECTED' });
     if (last && !last.ok) {
       expect(last.errors[0]?.param).toBe('backendExtra');
       expect(last.message).toMatch(/unknown keyword 'bogus'/);
@@ -130,7 +130,7 @@ describe('reload pipeline', () => {
     const good = readFileSync(join(deps.configDir, 'haproxy.cfg'), 'utf8');
     fail = true;
     const o = await p.submit({ kind: 'upsert', spec: spec('serviceName=b&servicePath=/b&port=1') });
-    expect(o).toMatchObject({ ok: false, status: 500, code: 'RELOAD_FAILED' });
+    expect(o).toMatchObject({ ok: false, code: 'RELOAD_FAILED' });
     expect(readFileSync(join(deps.configDir, 'haproxy.cfg'), 'utf8')).toBe(good);
     expect(calls.reload).toBe(2); // the failed one and the restore
     expect([...p.services.keys()]).toEqual(['a']);

@@ -1,6 +1,13 @@
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Registry } from 'prom-client';
-import { authorized, NO_API_AUTH, WWW_AUTHENTICATE, type ApiCredentials } from '@flowproxy/runtime';
+import {
+  authorized,
+  errorBody,
+  NO_API_AUTH,
+  WWW_AUTHENTICATE,
+  type ApiCredentials,
+} from '@flowproxy/runtime';
+import { LISTENER_ERRORS, type ListenerErrorCode } from '../errors/catalogue.js';
 
 export const API_PREFIX = '/v1/docker-flow-swarm-listener';
 
@@ -17,8 +24,10 @@ export interface ApiDeps {
 
 const OK = { Status: 'OK' };
 
-function fail(res: Response, status: number, code: string, e: unknown): void {
-  res.status(status).json({ Status: 'NOK', code, Message: e instanceof Error ? e.message : String(e) });
+/** The one place an error becomes HTTP: the catalogue's status and the body shape both apps share. */
+function fail(res: Response, code: ListenerErrorCode, e: unknown): void {
+  const { status } = LISTENER_ERRORS[code];
+  res.status(status).json(errorBody(status, code, e instanceof Error ? e.message : String(e)));
 }
 
 /** The upstream endpoints (any method, as upstream's plain ServeMux) plus /metrics. */
@@ -30,11 +39,7 @@ export function createApi(deps: ApiDeps): Express {
     if (req.path.replace(/\/+$/, '') === `${API_PREFIX}/ping` || authorized(req.headers.authorization, auth))
       return next();
     res.setHeader('WWW-Authenticate', WWW_AUTHENTICATE);
-    res.status(401).json({
-      Status: 'NOK',
-      code: 'UNAUTHORIZED',
-      Message: 'this API requires API_USER/API_PASS (basic) or API_TOKEN (bearer)',
-    });
+    fail(res, 'UNAUTHORIZED', 'this API requires API_USER/API_PASS (basic) or API_TOKEN (bearer)');
   });
   app.all(`${API_PREFIX}/ping`, (_req: Request, res: Response) => {
     res.json(OK);
@@ -47,14 +52,14 @@ export function createApi(deps: ApiDeps): Express {
     try {
       res.json(await deps.services());
     } catch (e) {
-      fail(res, 503, 'NOT_READY', e);
+      fail(res, 'NOT_READY', e);
     }
   });
   app.all(`${API_PREFIX}/get-nodes`, async (_req: Request, res: Response) => {
     try {
       res.json(await deps.nodes());
     } catch (e) {
-      fail(res, 500, 'DOCKER_API', e);
+      fail(res, 'DOCKER_API', e);
     }
   });
   const metrics = async (_req: Request, res: Response): Promise<void> => {
@@ -63,7 +68,11 @@ export function createApi(deps: ApiDeps): Express {
   app.all(`${API_PREFIX}/metrics`, metrics);
   app.all('/metrics', metrics);
   app.use((req: Request, res: Response) => {
-    res.status(404).json({ Status: 'NOK', code: 'NOT_FOUND', Message: `no endpoint ${req.path}` });
+    fail(res, 'NOT_FOUND', `no endpoint ${req.path}`);
+  });
+  app.use((err: Error, _req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) return next(err);
+    fail(res, 'INTERNAL', err);
   });
   return app;
 }

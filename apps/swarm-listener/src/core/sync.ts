@@ -2,7 +2,7 @@ import { newRequestId, type Logger } from '@flowproxy/runtime';
 import type { ServiceEvent, SwarmApi } from '../docker/types.js';
 import type { Notification } from '../delivery/dispatcher.js';
 import type { Metrics } from '../metrics.js';
-import { decide, waitsForTask } from './diff.js';
+import { decide, waitsForTask } from './decide.js';
 import { nodeInfoParam, scrapeNetwork } from './node-info.js';
 import { createParams, removeParams, type ParamOptions } from './notification.js';
 import { KeyedSerial } from './serial.js';
@@ -209,7 +209,7 @@ export class ServiceSync {
     }
     if (!snap?.enabled) this.waiting.delete(id);
     for (const change of decide(this.notified.get(id), snap, { force })) {
-      if (change.type === 'remove') {
+      if (change.kind === 'remove') {
         this.notified.delete(id);
         this.nodeInfo.delete(id);
         this.send('remove', change.previous);

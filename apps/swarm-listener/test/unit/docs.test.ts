@@ -1,7 +1,15 @@
 import { describe, it, expect } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { END, renderListenerSection, replaceSection, START } from '../../src/docs.js';
+import {
+  END,
+  ERRORS_END,
+  ERRORS_START,
+  renderListenerErrorsSection,
+  renderListenerSection,
+  replaceSection,
+  START,
+} from '../../src/docs.js';
 
 describe('docs/CONFIG.md listener section', () => {
   it('is up to date with env.ts (run `npm run docs`)', () => {
@@ -20,5 +28,15 @@ describe('docs/CONFIG.md listener section', () => {
     expect(added).toContain(renderListenerSection());
     const again = replaceSection(added.replace('DF_RETRY', 'DF_OLD'), renderListenerSection());
     expect(again).toBe(added);
+  });
+});
+
+describe('docs/ERRORS.md listener section', () => {
+  it('is generated from the error catalogue and up to date (run `npm run docs`)', () => {
+    const file = fileURLToPath(new URL('../../../../docs/ERRORS.md', import.meta.url));
+    const doc = readFileSync(file, 'utf8');
+    expect(doc.slice(doc.indexOf(ERRORS_START), doc.indexOf(ERRORS_END) + ERRORS_END.length)).toBe(
+      renderListenerErrorsSection(),
+    );
   });
 });

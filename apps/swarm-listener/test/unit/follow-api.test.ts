@@ -112,8 +112,18 @@ describe('API', () => {
       notifyServices: () => undefined,
     });
     const res = await request(notReady).get('/v1/docker-flow-swarm-listener/get-services').expect(503);
-    expect((res.body as { code?: string }).code).toBe('NOT_READY');
-    await request(notReady).get('/v1/nothing').expect(404);
+    const message = 'the first reconcile with Docker has not finished yet';
+    // The error body shape both apps share (runtime's errorBody), upstream's Status/Message kept.
+    expect(res.body).toEqual({
+      status: 503,
+      code: 'NOT_READY',
+      message,
+      errors: [],
+      Status: 'NOK',
+      Message: message,
+    });
+    const missing = await request(notReady).get('/v1/nothing').expect(404);
+    expect(missing.body).toMatchObject({ status: 404, code: 'NOT_FOUND', Status: 'NOK' });
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, it, expect } from '@jest/globals';
 import fc from 'fast-check';
-import { decide, diff, waitsForTask } from '../../src/core/diff.js';
+import { decide, waitsForTask } from '../../src/core/decide.js';
 import { toSnapshot, type ServiceSnapshot } from '../../src/core/snapshot.js';
 import type { SwarmService } from '../../src/docker/types.js';
 import { svc } from './fakes.js';
@@ -83,7 +83,7 @@ describe('toSnapshot', () => {
   });
 });
 
-describe('decide / diff', () => {
+describe('decide', () => {
   const on = snap(svc('a', 'x', base));
   it.each([
     ['new labelled service', undefined, on, ['create']],
@@ -103,59 +103,33 @@ describe('decide / diff', () => {
     ['scaled to 0', on, snap(svc('a', 'x', base, { replicas: 0 })), ['update']],
     ['renamed', on, snap(svc('a', 'y', base)), ['remove', 'create']],
   ] as const)('%s', (_name, prev, next, types) => {
-    expect(decide(prev, next).map((c) => c.type)).toEqual(types);
+    expect(decide(prev, next).map((c) => c.kind)).toEqual(types);
   });
 
   it('force re-sends an unchanged service', () => {
-    expect(decide(on, on, { force: true }).map((c) => c.type)).toEqual(['update']);
+    expect(decide(on, on, { force: true }).map((c) => c.kind)).toEqual(['update']);
   });
 
   it('remove carries what was notified (labels for the remove parameters)', () => {
     const [c] = decide(on, null);
-    expect(c).toEqual({ type: 'remove', previous: on });
-  });
-
-  it('diff of a state against itself is empty, and vanished services are removed (property)', () => {
-    fc.assert(
-      fc.property(
-        fc.uniqueArray(fc.stringMatching(/^[a-z]{1,5}$/), { maxLength: 8 }),
-        fc.nat(8),
-        (ids, cut) => {
-          const snaps = ids.map((id) => snap(svc(id, id, base)));
-          const prev = new Map(snaps.map((s) => [s.id, s]));
-          expect(diff(prev, snaps)).toEqual([]);
-          const kept = snaps.slice(0, cut);
-          const changes = diff(prev, kept);
-          expect(changes.map((c) => c.type)).toEqual(snaps.slice(cut).map(() => 'remove'));
-        },
-      ),
-      { numRuns: 100 },
-    );
-  });
-
-  it('diff of an empty state creates every labelled service only', () => {
-    const next = [snap(svc('a', 'a', base)), snap(svc('b', 'b', {})), snap(svc('c', 'c', base))];
-    expect(diff(new Map(), next).map((c) => (c.type === 'remove' ? c.previous.id : c.snapshot.id))).toEqual([
-      'a',
-      'c',
-    ]);
+    expect(c).toEqual({ kind: 'remove', previous: on });
   });
 });
 
 describe('waitsForTask', () => {
   const on = snap(svc('a', 'x', base));
   it('new services wait for a task, updates and removals do not', () => {
-    expect(waitsForTask({ type: 'create', snapshot: on }, false)).toBe(true);
-    expect(waitsForTask({ type: 'create', snapshot: on }, true)).toBe(false);
-    expect(waitsForTask({ type: 'update', snapshot: on, previous: on }, false)).toBe(false);
-    expect(waitsForTask({ type: 'remove', previous: on }, false)).toBe(false);
+    expect(waitsForTask({ kind: 'create', snapshot: on }, false)).toBe(true);
+    expect(waitsForTask({ kind: 'create', snapshot: on }, true)).toBe(false);
+    expect(waitsForTask({ kind: 'update', snapshot: on, previous: on }, false)).toBe(false);
+    expect(waitsForTask({ kind: 'remove', previous: on }, false)).toBe(false);
   });
   it('nothing to wait for at 0 replicas; coming back from 0 waits', () => {
     const zero = snap(svc('a', 'x', base, { replicas: 0 }));
-    expect(waitsForTask({ type: 'create', snapshot: zero }, false)).toBe(false);
-    expect(waitsForTask({ type: 'update', snapshot: on, previous: zero }, false)).toBe(true);
+    expect(waitsForTask({ kind: 'create', snapshot: zero }, false)).toBe(false);
+    expect(waitsForTask({ kind: 'update', snapshot: on, previous: zero }, false)).toBe(true);
     expect(
-      waitsForTask({ type: 'create', snapshot: snap(svc('g', 'g', base, { global: true })) }, false),
+      waitsForTask({ kind: 'create', snapshot: snap(svc('g', 'g', base, { global: true })) }, false),
     ).toBe(true);
   });
 });

@@ -216,6 +216,15 @@ describe('fault isolation', () => {
     expect(o.haproxyCfg).not.toContain('bad-be80_0');
     expect(o.files['paths.map']).toBe('/good good-be80_0\n');
     expect(o.warnings?.some((w) => w.startsWith('service bad is not configured: unsafe word'))).toBe(true);
+    // The same, typed, for the reload pipeline: who, which parameter, why, found by whom.
+    expect(o.rejections).toEqual([
+      {
+        serviceName: 'bad',
+        parameter: 'servicePath',
+        reason: expect.stringMatching(/^unsafe word/),
+        source: 'validation',
+      },
+    ]);
   });
 
   it('leaves out the second service with the same aclName', () => {
@@ -230,6 +239,14 @@ describe('fault isolation', () => {
     expect(o.warnings).toContain(
       'service b is not configured: backend x-be80_0 is already used by service a (set a distinct aclName)',
     );
+    expect(o.rejections).toEqual([
+      {
+        serviceName: 'b',
+        parameter: 'aclName',
+        reason: 'backend x-be80_0 is already used by service a (set a distinct aclName)',
+        source: 'validation',
+      },
+    ]);
   });
 });
 

@@ -121,14 +121,22 @@ describe('status routes', () => {
         {
           at: '2026-12-01T00:00:00.000Z',
           status: 400,
-          code: 'INVALID_PARAMS',
+          code: 'PARAM_INVALID' as const,
+          source: 'validation' as const,
           message: 'port: must be a number',
           errors: [{ param: 'port', code: 'PARAM_INVALID' as const, message: 'port: must be a number' }],
         },
       ],
       [
         'a',
-        { at: '2026-12-01T00:00:01.000Z', status: 400, code: 'HAPROXY_REJECTED', message: 'bad', errors: [] },
+        {
+          at: '2026-12-01T00:00:01.000Z',
+          status: 400,
+          code: 'HAPROXY_REJECTED' as const,
+          source: 'haproxy-check' as const,
+          message: 'bad',
+          errors: [],
+        },
       ],
     ]);
     const warnings = new Map([['c', [{ param: 'colour', message: 'unknown parameter colour ignored' }]]]);
@@ -145,7 +153,7 @@ describe('status routes', () => {
         serviceName: 'b',
         kind: 'rejected',
         at: '2026-12-01T00:00:00.000Z',
-        code: 'INVALID_PARAMS',
+        code: 'PARAM_INVALID',
         param: 'port',
         message: 'port: must be a number',
       },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { blameParam } from '../../../src/reload/blame.js';
+import { blameParam } from '../../../src/config/blame.js';
 import { spec } from '../spec.js';
 
 describe('blameParam', () => {

@@ -5,9 +5,9 @@ import { needsRunningTask, type ServiceSnapshot } from './snapshot.js';
  * `create` is a service they do not know yet, `update` a known one whose labels or replicas changed.
  */
 export type Change =
-  | { readonly type: 'create'; readonly snapshot: ServiceSnapshot }
-  | { readonly type: 'update'; readonly snapshot: ServiceSnapshot; readonly previous: ServiceSnapshot }
-  | { readonly type: 'remove'; readonly previous: ServiceSnapshot };
+  | { readonly kind: 'create'; readonly snapshot: ServiceSnapshot }
+  | { readonly kind: 'update'; readonly snapshot: ServiceSnapshot; readonly previous: ServiceSnapshot }
+  | { readonly kind: 'remove'; readonly previous: ServiceSnapshot };
 
 export interface DecideOptions {
   /** Send even when nothing changed (notify-services, start-up). */
@@ -24,34 +24,16 @@ export function decide(
   opts: DecideOptions = {},
 ): Change[] {
   const live = next !== null && next.enabled ? next : null;
-  if (!live) return previous ? [{ type: 'remove', previous }] : [];
-  if (!previous) return [{ type: 'create', snapshot: live }];
+  if (!live) return previous ? [{ kind: 'remove', previous }] : [];
+  if (!previous) return [{ kind: 'create', snapshot: live }];
   // The proxy keys routes by serviceName: a renamed service must drop the old name first.
   if (previous.name !== live.name)
     return [
-      { type: 'remove', previous },
-      { type: 'create', snapshot: live },
+      { kind: 'remove', previous },
+      { kind: 'create', snapshot: live },
     ];
   if (previous.hash === live.hash && !opts.force) return [];
-  return [{ type: 'update', snapshot: live, previous }];
-}
-
-/** Full comparison for a reconcile: every listed service against what was notified, and what vanished. */
-export function diff(
-  previous: ReadonlyMap<string, ServiceSnapshot>,
-  next: readonly ServiceSnapshot[],
-  opts: DecideOptions = {},
-): Change[] {
-  const out: Change[] = [];
-  const seen = new Set<string>();
-  for (const snap of next) {
-    seen.add(snap.id);
-    out.push(...decide(previous.get(snap.id), snap, opts));
-  }
-  for (const [id, prev] of previous) {
-    if (!seen.has(id)) out.push({ type: 'remove', previous: prev });
-  }
-  return out;
+  return [{ kind: 'update', snapshot: live, previous }];
 }
 
 /**
@@ -59,7 +41,7 @@ export function diff(
  * coming back from 0 replicas) is announced only when it can answer.
  */
 export function waitsForTask(change: Change, immediate: boolean): boolean {
-  if (immediate || change.type === 'remove') return false;
+  if (immediate || change.kind === 'remove') return false;
   if (!needsRunningTask(change.snapshot)) return false;
-  return change.type === 'create' || change.previous.replicas === 0;
+  return change.kind === 'create' || change.previous.replicas === 0;
 }
