@@ -1,4 +1,4 @@
-import { renderEnvTable, renderErrorTable, replaceMarkedSection } from '@flowproxy/runtime';
+import { envTableMarkdown, errorTableMarkdown, replaceMarkedSection } from '@flowproxy/runtime';
 import { PROXY_ENV } from './env.js';
 import { PROXY_ERRORS } from './errors/catalogue.js';
 
@@ -6,7 +6,7 @@ export const START = '<!-- proxy:start -->';
 export const END = '<!-- proxy:end -->';
 
 /** The proxy's part of docs/CONFIG.md, generated from the env table. */
-export function renderProxySection(): string {
+export function proxyConfigMarkdown(): string {
   return `${START}
 <!-- Generated from apps/proxy/src/env.ts by \`npm run docs\`. Do not edit by hand. -->
 ## Proxy
@@ -29,7 +29,7 @@ Services can also be defined by variables, as upstream: \`DFP_SERVICE_<FIELD>\` 
 (\`DFP_SERVICE_1_PORT_2\` is \`port.2\`). They are applied at start, validated like any request,
 and kept by the listener resync.
 
-${renderEnvTable(PROXY_ENV)}${END}`;
+${envTableMarkdown(PROXY_ENV)}${END}`;
 }
 
 /** Replaces this app's section of docs/CONFIG.md, or appends it (with the markers) when they are missing. */
@@ -41,10 +41,10 @@ export const ERRORS_START = '<!-- proxy-errors:start -->';
 export const ERRORS_END = '<!-- proxy-errors:end -->';
 
 /** The proxy's part of docs/ERRORS.md, generated from the error catalogue. */
-export function renderProxyErrorsSection(): string {
+export function proxyErrorsMarkdown(): string {
   return `${ERRORS_START}
 <!-- Generated from apps/proxy/src/errors/catalogue.ts by \`npm run docs\`. Do not edit by hand. -->
 ## Proxy (\`/v1/docker-flow-proxy/*\`)
 
-${renderErrorTable(PROXY_ERRORS)}${ERRORS_END}`;
+${errorTableMarkdown(PROXY_ERRORS)}${ERRORS_END}`;
 }

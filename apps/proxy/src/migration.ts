@@ -149,7 +149,7 @@ export const UPSTREAM_ENDPOINTS: readonly (readonly [string, string])[] = [
 const cell = (s: string): string => s.replace(/\|/g, '\\|');
 
 /** The proxy's part of docs/MIGRATING.md: every upstream variable and endpoint with its status. */
-export function renderMigratingProxy(): string {
+export function migratingProxyMarkdown(): string {
   const env = UPSTREAM_PROXY_ENV.map((n) => `| \`${n}\` | ${cell(proxyEnvStatus(n))} |`).join('\n');
   const endpoints = UPSTREAM_ENDPOINTS.map(
     ([p, s]) => `| \`${p.startsWith('/') ? p : `/v1/docker-flow-proxy/${p}`}\` | ${cell(s)} |`,

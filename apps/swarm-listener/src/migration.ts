@@ -68,7 +68,7 @@ const ENDPOINTS: readonly (readonly [string, string])[] = [
 const cell = (s: string): string => s.replace(/\|/g, '\\|');
 
 /** The listener's part of docs/MIGRATING.md. */
-export function renderMigratingListener(): string {
+export function migratingListenerMarkdown(): string {
   const env = UPSTREAM_LISTENER_ENV.map((n) => `| \`${n}\` | ${cell(listenerEnvStatus(n))} |`).join('\n');
   const endpoints = ENDPOINTS.map(
     ([p, s]) => `| \`${p.startsWith('/') ? p : `/v1/docker-flow-swarm-listener/${p}`}\` | ${cell(s)} |`,

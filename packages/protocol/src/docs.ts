@@ -46,7 +46,7 @@ function table(rows: readonly ParamDef[]): string {
 }
 
 /** docs/LABELS.md, generated from PARAMS (`npm run docs`); a test fails when the committed file is stale. */
-export function renderLabelsMarkdown(): string {
+export function labelsMarkdown(): string {
   const by = (s: ParamDef['scope']): ParamDef[] => PARAMS.filter((d) => d.scope === s);
   return `<!-- Generated from packages/protocol/src/params.ts by \`npm run docs\`. Do not edit by hand. -->
 # Labels and reconfigure parameters

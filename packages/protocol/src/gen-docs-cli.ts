@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
-import { renderLabelsMarkdown } from './docs.js';
+import { labelsMarkdown } from './docs.js';
 
 // Run from the repository root by `npm run docs`.
-writeFileSync('docs/LABELS.md', renderLabelsMarkdown());
+writeFileSync('docs/LABELS.md', labelsMarkdown());
 console.log('wrote docs/LABELS.md');

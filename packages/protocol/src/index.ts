@@ -11,6 +11,6 @@ export {
   DEFAULT_NOTIFY_LABEL,
   type LabelsToParamsOptions,
 } from './labels.js';
-export { renderLabelsMarkdown } from './docs.js';
-export { renderMigratingLabels, MIGRATING_LABELS_START, MIGRATING_LABELS_END } from './migration.js';
+export { labelsMarkdown } from './docs.js';
+export { migratingLabelsMarkdown, MIGRATING_LABELS_START, MIGRATING_LABELS_END } from './migration.js';
 export { didYouMean } from './suggest.js';

@@ -38,7 +38,7 @@ function status(d: ParamDef): string {
 }
 
 /** The labels part of docs/MIGRATING.md, from the same PARAMS table as docs/LABELS.md. */
-export function renderMigratingLabels(): string {
+export function migratingLabelsMarkdown(): string {
   const rows = PARAMS.map(
     (d) => `| \`com.df.${d.name}\`${d.scope === 'destination' ? ' (`.N`)' : ''} | ${cell(status(d))} |`,
   );

@@ -110,7 +110,7 @@ export function list(raw: string): string[] {
 }
 
 /** Markdown table of an env table, for docs/CONFIG.md. */
-export function renderEnvTable(table: Record<string, EnvVar<unknown>>): string {
+export function envTableMarkdown(table: Record<string, EnvVar<unknown>>): string {
   const rows = Object.values(table).map((v) => {
     const def =
       v.defaultDoc ??

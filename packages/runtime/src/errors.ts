@@ -43,7 +43,7 @@ export function errorBody(
 }
 
 /** A catalogue as a markdown table (code, status, meaning), sorted by status then code. */
-export function renderErrorTable(catalogue: ErrorCatalogue): string {
+export function errorTableMarkdown(catalogue: ErrorCatalogue): string {
   const rows = Object.entries(catalogue)
     .sort(([a, x], [b, y]) => x.status - y.status || (a < b ? -1 : a > b ? 1 : 0))
     .map(([code, d]) => `| \`${code}\` | ${d.status} | ${d.meaning.replace(/\|/g, '\\|')} |`);

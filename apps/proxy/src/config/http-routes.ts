@@ -32,9 +32,21 @@ import { d, quoted } from './words.js';
 
 export const HOST = 'req.hdr(host),field(1,:)';
 
+/** The tiers of the header comment, by name; rules are sorted by tier, then within it. */
+export const TIER = {
+  stats: 0,
+  wellKnown: 1,
+  specificAcl: 2,
+  hostPathMap: 3,
+  pathMap: 4,
+  hostMap: 5,
+  rootAcl: 6,
+} as const;
+export type Tier = (typeof TIER)[keyof typeof TIER];
+
 export interface RankedRoute {
-  readonly tier: number;
-  /** 0 when the route has conditions beyond its path, 1 for a bare path (only used in tier 6). */
+  readonly tier: Tier;
+  /** 0 when the route has conditions beyond its path, 1 for a bare path (only used in TIER.rootAcl). */
   readonly generic: number;
   readonly position: number;
   readonly line: Directive;
@@ -184,7 +196,7 @@ export function serviceHttpRoutes(
     if (dest.reqMode !== 'http') continue;
     const paths = dest.servicePath.length > 0 ? dest.servicePath : ['/'];
     const hasRoot = paths.includes('/');
-    const tier = wellKnown ? 1 : hasRoot ? 6 : 2;
+    const tier = wellKnown ? TIER.wellKnown : hasRoot ? TIER.rootAcl : TIER.specificAcl;
     if (spec.isDefaultBackend && dest.port !== undefined && defaultBackend === undefined) {
       defaultBackend = backendName(spec.aclName, dest.port, dest.index);
     }
@@ -207,7 +219,7 @@ export function serviceHttpRoutes(
           // A bare `/` catches everything: it stays an ACL so it can rank after the domain maps.
           const url = `url_${spec.aclName}${port}_${dest.index}`;
           acls.push({ name: url, criterion: ['path_beg', '/'] });
-          ranked.push({ tier: 6, generic: 1, position, line: d('use_backend', be, 'if', url) });
+          ranked.push({ tier: TIER.rootAcl, generic: 1, position, line: d('use_backend', be, 'if', url) });
         }
       }
       continue;
@@ -277,7 +289,7 @@ export function assembleHttpRouting(
     }));
   const lookups: Directive[] = [];
   const mapRoutes: RankedRoute[] = [];
-  const lookup = (file: string, variable: string, expr: string, tier: number): void => {
+  const lookup = (file: string, variable: string, expr: string, tier: Tier): void => {
     if (entries(file).length === 0) return;
     lookups.push(d('http-request', `set-var(${variable})`, expr.replace('$MAP', `${s.configDir}/${file}`)));
     mapRoutes.push({
@@ -290,12 +302,13 @@ export function assembleHttpRouting(
   if (entries(MAP_FILES.hostPaths).length > 0) {
     lookups.push(d('http-request', `set-var-fmt(${MAP_VARS.hostPath})`, quoted(`%[${HOST},lower]%[path]`)));
   }
-  lookup(MAP_FILES.hostPaths, MAP_VARS.hostPaths, `var(${MAP_VARS.hostPath}),map_beg($MAP)`, 3);
-  lookup(MAP_FILES.paths, MAP_VARS.paths, 'path,map_beg($MAP)', 4);
-  lookup(MAP_FILES.hosts, MAP_VARS.hosts, `${HOST},lower,map_str($MAP)`, 5);
+  lookup(MAP_FILES.hostPaths, MAP_VARS.hostPaths, `var(${MAP_VARS.hostPath}),map_beg($MAP)`, TIER.hostPathMap);
+  lookup(MAP_FILES.paths, MAP_VARS.paths, 'path,map_beg($MAP)', TIER.pathMap);
+  lookup(MAP_FILES.hosts, MAP_VARS.hosts, `${HOST},lower,map_str($MAP)`, TIER.hostMap);
 
   const all = [...services.flatMap((x) => x.ranked), ...mapRoutes].sort(
-    (a, b) => a.tier - b.tier || (a.tier === 6 ? a.generic - b.generic : 0) || a.position - b.position,
+    (a, b) =>
+      a.tier - b.tier || (a.tier === TIER.rootAcl ? a.generic - b.generic : 0) || a.position - b.position,
   );
   const routes = all.map((r) => r.line);
   if (statsRouted) routes.unshift(d('use_backend', 'stats', 'if', '{', 'url_beg', s.statsUri, '}'));

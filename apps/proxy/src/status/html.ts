@@ -282,7 +282,7 @@ function clusterSection(c: ClusterView, node: NodeView): Safe {
 }
 
 /** The part of the page the script refreshes (`status?type=html`). */
-export function renderMain(s: StatusSnapshot): string {
+export function statusMainHtml(s: StatusSnapshot): string {
   const n = s.node;
   return html`<p id="summary" data-generated="${s.generatedAt}">
       <span class="${n.ready && n.inSync !== false ? 'up' : 'down'}">${readiness(n)}</span> · state
@@ -293,7 +293,7 @@ export function renderMain(s: StatusSnapshot): string {
 }
 
 /** The whole page: no inline script or style, so the CSP can forbid both. */
-export function renderPage(s: StatusSnapshot, refreshMs: number, apiPrefix: string): string {
+export function statusPageHtml(s: StatusSnapshot, refreshMs: number, apiPrefix: string): string {
   return html`<!doctype html>
     <html lang="en">
       <head>
@@ -309,7 +309,7 @@ export function renderPage(s: StatusSnapshot, refreshMs: number, apiPrefix: stri
           <span id="live" class="live">live</span>
         </header>
         <main id="status" data-refresh-ms="${refreshMs}" data-src="${apiPrefix}/status?type=html">
-          ${new Safe(renderMain(s))}
+          ${new Safe(statusMainHtml(s))}
         </main>
         <script src="/status.js"></script>
       </body>

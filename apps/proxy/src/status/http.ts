@@ -3,7 +3,7 @@ import { failure } from '../control/result.js';
 import { toReply } from '../api/reply.js';
 import { STATUS_CSS, STATUS_SCRIPT } from './assets.js';
 import { collectStatus, nodeView, type StatusSources } from './collect.js';
-import { CONTENT_SECURITY_POLICY, renderMain, renderPage } from './html.js';
+import { CONTENT_SECURITY_POLICY, statusMainHtml, statusPageHtml } from './html.js';
 
 export interface StatusDeps {
   readonly sources: StatusSources;
@@ -28,7 +28,7 @@ export function registerStatus(app: Express, prefix: string, deps: StatusDeps): 
     next();
   };
   router.get('/', secure, guard, async (_req, res) => {
-    res.type('html').send(renderPage(await collectStatus(sources), deps.refreshMs, prefix));
+    res.type('html').send(statusPageHtml(await collectStatus(sources), deps.refreshMs, prefix));
   });
   router.get('/status.js', secure, (_req, res) => {
     res.type('application/javascript').send(STATUS_SCRIPT);
@@ -43,7 +43,7 @@ export function registerStatus(app: Express, prefix: string, deps: StatusDeps): 
       return;
     }
     if (type === 'html') {
-      res.type('html').send(renderMain(await collectStatus(sources)));
+      res.type('html').send(statusMainHtml(await collectStatus(sources)));
       return;
     }
     if (type !== 'json') {

@@ -5,8 +5,8 @@ import {
   END,
   ERRORS_END,
   ERRORS_START,
-  renderListenerErrorsSection,
-  renderListenerSection,
+  listenerErrorsMarkdown,
+  listenerConfigMarkdown,
   replaceSection,
   START,
 } from '../../src/docs.js';
@@ -18,15 +18,15 @@ describe('docs/CONFIG.md listener section', () => {
     const a = doc.indexOf(START);
     const b = doc.indexOf(END);
     expect(a).toBeGreaterThanOrEqual(0);
-    expect(doc.slice(a, b + END.length)).toBe(renderListenerSection());
+    expect(doc.slice(a, b + END.length)).toBe(listenerConfigMarkdown());
   });
 
   it('replaces only its own section and appends it when missing', () => {
     const other = '<!-- proxy:start -->\nproxy\n<!-- proxy:end -->\n';
-    const added = replaceSection(`# Configuration\n\n${other}`, renderListenerSection());
+    const added = replaceSection(`# Configuration\n\n${other}`, listenerConfigMarkdown());
     expect(added).toContain(other);
-    expect(added).toContain(renderListenerSection());
-    const again = replaceSection(added.replace('DF_RETRY', 'DF_OLD'), renderListenerSection());
+    expect(added).toContain(listenerConfigMarkdown());
+    const again = replaceSection(added.replace('DF_RETRY', 'DF_OLD'), listenerConfigMarkdown());
     expect(again).toBe(added);
   });
 });
@@ -36,7 +36,7 @@ describe('docs/ERRORS.md listener section', () => {
     const file = fileURLToPath(new URL('../../../../docs/ERRORS.md', import.meta.url));
     const doc = readFileSync(file, 'utf8');
     expect(doc.slice(doc.indexOf(ERRORS_START), doc.indexOf(ERRORS_END) + ERRORS_END.length)).toBe(
-      renderListenerErrorsSection(),
+      listenerErrorsMarkdown(),
     );
   });
 });

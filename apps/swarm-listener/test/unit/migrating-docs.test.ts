@@ -5,7 +5,7 @@ import {
   listenerEnvStatus,
   MIGRATING_LISTENER_END,
   MIGRATING_LISTENER_START,
-  renderMigratingListener,
+  migratingListenerMarkdown,
   UPSTREAM_LISTENER_ENV,
 } from '../../src/migration.js';
 
@@ -17,7 +17,7 @@ describe('docs/MIGRATING.md (listener section)', () => {
     );
     const start = doc.indexOf(MIGRATING_LISTENER_START);
     const end = doc.indexOf(MIGRATING_LISTENER_END) + MIGRATING_LISTENER_END.length;
-    expect(doc.slice(start, end)).toBe(renderMigratingListener());
+    expect(doc.slice(start, end)).toBe(migratingListenerMarkdown());
   });
 
   it('every upstream listener variable is read here except the one upstream removed itself', () => {

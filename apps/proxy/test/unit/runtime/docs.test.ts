@@ -5,8 +5,8 @@ import {
   END,
   ERRORS_END,
   ERRORS_START,
-  renderProxyErrorsSection,
-  renderProxySection,
+  proxyErrorsMarkdown,
+  proxyConfigMarkdown,
   replaceSection,
   START,
 } from '../../../src/docs.js';
@@ -16,15 +16,15 @@ describe('docs/CONFIG.md (proxy section)', () => {
   it('is generated from the env table and up to date (run `npm run docs`)', () => {
     const file = fileURLToPath(new URL('../../../../../docs/CONFIG.md', import.meta.url));
     const doc = readFileSync(file, 'utf8');
-    expect(doc.slice(doc.indexOf(START), doc.indexOf(END) + END.length)).toBe(renderProxySection());
+    expect(doc.slice(doc.indexOf(START), doc.indexOf(END) + END.length)).toBe(proxyConfigMarkdown());
   });
 
   it('replaces only its own section and appends it when missing', () => {
     const other = '# Configuration\n\n<!-- listener:start -->x<!-- listener:end -->\n';
-    const once = replaceSection(other, renderProxySection());
+    const once = replaceSection(other, proxyConfigMarkdown());
     expect(once.startsWith(other)).toBe(true);
-    expect(replaceSection(once, renderProxySection())).toBe(once);
-    expect(renderProxySection()).toContain('| `USERS` | — | `dfp_users` |');
+    expect(replaceSection(once, proxyConfigMarkdown())).toBe(once);
+    expect(proxyConfigMarkdown()).toContain('| `USERS` | — | `dfp_users` |');
   });
 });
 
@@ -33,9 +33,9 @@ describe('docs/ERRORS.md (proxy section)', () => {
     const file = fileURLToPath(new URL('../../../../../docs/ERRORS.md', import.meta.url));
     const doc = readFileSync(file, 'utf8');
     expect(doc.slice(doc.indexOf(ERRORS_START), doc.indexOf(ERRORS_END) + ERRORS_END.length)).toBe(
-      renderProxyErrorsSection(),
+      proxyErrorsMarkdown(),
     );
     for (const [code, d] of Object.entries(PROXY_ERRORS))
-      expect(renderProxyErrorsSection()).toContain(`| \`${code}\` | ${d.status} |`);
+      expect(proxyErrorsMarkdown()).toContain(`| \`${code}\` | ${d.status} |`);
   });
 });

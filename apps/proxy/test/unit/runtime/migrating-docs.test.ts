@@ -5,13 +5,13 @@ import {
   MIGRATING_LABELS_END,
   MIGRATING_LABELS_START,
   PARAMS,
-  renderMigratingLabels,
+  migratingLabelsMarkdown,
 } from '@flowproxy/protocol';
 import {
   MIGRATING_PROXY_END,
   MIGRATING_PROXY_START,
   proxyEnvStatus,
-  renderMigratingProxy,
+  migratingProxyMarkdown,
   UPSTREAM_PROXY_ENV,
 } from '../../../src/migration.js';
 import { IGNORED_UPSTREAM_ENV } from '../../../src/state/env-services.js';
@@ -22,12 +22,12 @@ const section = (start: string, end: string): string =>
 
 describe('docs/MIGRATING.md (labels and proxy sections)', () => {
   it('is generated from PARAMS and the env tables and up to date (run `npm run docs`)', () => {
-    expect(section(MIGRATING_LABELS_START, MIGRATING_LABELS_END)).toBe(renderMigratingLabels());
-    expect(section(MIGRATING_PROXY_START, MIGRATING_PROXY_END)).toBe(renderMigratingProxy());
+    expect(section(MIGRATING_LABELS_START, MIGRATING_LABELS_END)).toBe(migratingLabelsMarkdown());
+    expect(section(MIGRATING_PROXY_START, MIGRATING_PROXY_END)).toBe(migratingProxyMarkdown());
   });
 
   it('lists every parameter, and every upstream variable the proxy reports as unused', () => {
-    for (const p of PARAMS) expect(renderMigratingLabels()).toContain(`\`com.df.${p.name}\``);
+    for (const p of PARAMS) expect(migratingLabelsMarkdown()).toContain(`\`com.df.${p.name}\``);
     for (const name of Object.keys(IGNORED_UPSTREAM_ENV))
       expect(UPSTREAM_PROXY_ENV as readonly string[]).toContain(name);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { CONTENT_SECURITY_POLICY, escapeHtml, renderMain, renderPage } from '../../../src/status/html.js';
+import { CONTENT_SECURITY_POLICY, escapeHtml, statusMainHtml, statusPageHtml } from '../../../src/status/html.js';
 import { snapshotWith } from './snapshot.js';
 
 /** The markup skeleton: every tag with its attribute names (quoted values removed), in order. */
@@ -37,13 +37,13 @@ describe('status page renderer', () => {
   });
 
   it('writes hostile label values as text: no element, attribute or script of theirs reaches the page', () => {
-    const benign = renderPage(
+    const benign = statusPageHtml(
       snapshotWith(() => 'x'),
       2000,
       '/v1/docker-flow-proxy',
     );
     for (const bad of HOSTILE) {
-      const page = renderPage(
+      const page = statusPageHtml(
         snapshotWith((f) => `${f}:${bad}`),
         2000,
         '/v1/docker-flow-proxy',
@@ -60,10 +60,10 @@ describe('status page renderer', () => {
   });
 
   it('keeps the same markup whatever the values (property)', () => {
-    const benign = skeleton(renderMain(snapshotWith(() => 'x')));
+    const benign = skeleton(statusMainHtml(snapshotWith(() => 'x')));
     fc.assert(
       fc.property(fc.string({ minLength: 1, maxLength: 40 }), (s) => {
-        const out = renderMain(snapshotWith(() => s));
+        const out = statusMainHtml(snapshotWith(() => s));
         expect(skeleton(out)).toEqual(benign);
         expect(out).not.toMatch(/<script/i);
       }),
@@ -72,7 +72,7 @@ describe('status page renderer', () => {
   });
 
   it('shows routes, servers, problems, changes and the cluster with the replicas that differ marked', () => {
-    const page = renderMain(snapshotWith((f) => f))
+    const page = statusMainHtml(snapshotWith((f) => f))
       .replace(/\s+/g, ' ')
       .replace(/> </g, '><');
     expect(page).toContain('<tr class="route" data-service="route.serviceName" data-index="0">');
