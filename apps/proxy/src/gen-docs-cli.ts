@@ -2,14 +2,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MIGRATING_LABELS_END, MIGRATING_LABELS_START, migratingLabelsMarkdown } from '@flowproxy/protocol';
 import { writeMarkedSection } from '@flowproxy/runtime';
-import {
-  END,
-  ERRORS_END,
-  ERRORS_START,
-  proxyErrorsMarkdown,
-  proxyConfigMarkdown,
-  START,
-} from './docs.js';
+import { END, ERRORS_END, ERRORS_START, proxyErrorsMarkdown, proxyConfigMarkdown, START } from './docs.js';
 import { MIGRATING_PROXY_END, MIGRATING_PROXY_START, migratingProxyMarkdown } from './migration.js';
 
 // Run by `npm run docs`: rewrites only the proxy's parts of docs/CONFIG.md, docs/ERRORS.md and

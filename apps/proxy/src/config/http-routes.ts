@@ -302,7 +302,12 @@ export function assembleHttpRouting(
   if (entries(MAP_FILES.hostPaths).length > 0) {
     lookups.push(d('http-request', `set-var-fmt(${MAP_VARS.hostPath})`, quoted(`%[${HOST},lower]%[path]`)));
   }
-  lookup(MAP_FILES.hostPaths, MAP_VARS.hostPaths, `var(${MAP_VARS.hostPath}),map_beg($MAP)`, TIER.hostPathMap);
+  lookup(
+    MAP_FILES.hostPaths,
+    MAP_VARS.hostPaths,
+    `var(${MAP_VARS.hostPath}),map_beg($MAP)`,
+    TIER.hostPathMap,
+  );
   lookup(MAP_FILES.paths, MAP_VARS.paths, 'path,map_beg($MAP)', TIER.pathMap);
   lookup(MAP_FILES.hosts, MAP_VARS.hosts, `${HOST},lower,map_str($MAP)`, TIER.hostMap);
 

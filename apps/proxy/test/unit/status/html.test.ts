@@ -1,6 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { CONTENT_SECURITY_POLICY, escapeHtml, statusMainHtml, statusPageHtml } from '../../../src/status/html.js';
+import {
+  CONTENT_SECURITY_POLICY,
+  escapeHtml,
+  statusMainHtml,
+  statusPageHtml,
+} from '../../../src/status/html.js';
 import { snapshotWith } from './snapshot.js';
 
 /** The markup skeleton: every tag with its attribute names (quoted values removed), in order. */
