@@ -4,7 +4,8 @@ import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
 // Architectural rules are lint rules so they cannot drift: only env.ts reads process.env, only the
-// swarm adapter imports dockerode, only the proxy's haproxy module spawns processes.
+// swarm adapter imports dockerode, only the proxy's haproxy module spawns processes, the proxy's
+// control/ and api/ open no file.
 // test/integration/lint-rules.test.ts proves each of them fails where it must and passes where allowed.
 
 const DOCKERODE = {
@@ -20,6 +21,14 @@ const PROCESS_ENV = ['node:process', 'process'].map((name) => ({
   importNames: ['env'],
   message: 'Only env.ts reads process.env.',
 }));
+
+const FS = ['node:fs', 'fs', 'node:fs/promises', 'fs/promises'].map((name) => ({
+  name,
+  message:
+    "The proxy's use cases and routes read files through the adapters of state/ (ControlReads, certEntries).",
+}));
+// The proxy's use cases and HTTP routes: everything the widest set bans, plus file access.
+const PROXY_CORE = ['apps/proxy/src/control/**/*.ts', 'apps/proxy/src/api/**/*.ts'];
 
 /**
  * A later flat-config block that sets `no-restricted-imports` replaces an earlier one for the files
@@ -84,6 +93,7 @@ export default tseslint.config(
     },
   },
   restrictImports(APP_SOURCES, [DOCKERODE, ...CHILD_PROCESS, ...PROCESS_ENV]),
+  restrictImports(PROXY_CORE, [DOCKERODE, ...CHILD_PROCESS, ...PROCESS_ENV, ...FS]),
   restrictImports(['apps/swarm-listener/src/docker/swarm-api.ts'], [...CHILD_PROCESS, ...PROCESS_ENV]),
   restrictImports(['apps/proxy/src/haproxy/**/*.ts'], [DOCKERODE, ...PROCESS_ENV]),
   restrictImports(['apps/*/src/env.ts'], [DOCKERODE, ...CHILD_PROCESS]),

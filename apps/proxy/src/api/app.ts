@@ -10,6 +10,7 @@ import type { ProxyControl } from '../control/control.js';
 import type { Result } from '../control/result.js';
 import type { Distribute } from '../distribute/distribute.js';
 import type { PeerResolver } from '../distribute/peers.js';
+import type { CertEntry } from '../state/certs.js';
 import type { Metrics } from '../metrics.js';
 import type { ReloadPipeline } from '../reload/pipeline.js';
 import { registerStatus, type StatusDeps } from '../status/http.js';
@@ -43,8 +44,8 @@ export interface ApiDeps {
   readonly auth: ApiCredentials;
   /** Asks the listener(s) to send every service again (`reload?fromListener=true`). */
   readonly notifyListener?: () => Promise<void>;
-  readonly listCerts: () => string[];
-  readonly secretsDir: string;
+  /** `GET /certs`: what this replica holds (state/certs.ts reads the files). */
+  readonly certEntries: () => readonly CertEntry[];
   readonly haproxyMetrics: MetricsRouteDeps['haproxyMetrics'];
   readonly statsCsv: MetricsRouteDeps['statsCsv'];
   /** The status page (`/`) and `status` endpoint; absent in tests that do not need it. */
@@ -263,8 +264,7 @@ export function createApp(deps: ApiDeps): express.Express {
     peers: deps.peers,
     distributeTimeoutMs: deps.distributeTimeoutMs,
     peerHeaders: authorizationHeaders(deps.auth),
-    listCerts: deps.listCerts,
-    secretsDir: deps.secretsDir,
+    certEntries: deps.certEntries,
     stateHeaders,
   });
 

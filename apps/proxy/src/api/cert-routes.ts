@@ -1,12 +1,11 @@
 import express, { type Request, type Response } from 'express';
-import { readFileSync } from 'node:fs';
-import { basename, dirname } from 'node:path';
 import type { Logger } from '@flowproxy/runtime';
 import type { ProxyControl } from '../control/control.js';
 import { failure } from '../control/result.js';
 import { errorReply, toReply, type Reply } from './reply.js';
 import { describeFailures, gatherFromPeers } from '../distribute/gather.js';
 import type { PeerResolver } from '../distribute/peers.js';
+import type { CertEntry } from '../state/certs.js';
 
 export interface CertRouteDeps {
   readonly control: Pick<ProxyControl, 'putCert'>;
@@ -15,32 +14,10 @@ export interface CertRouteDeps {
   readonly distributeTimeoutMs: number;
   /** Authorization for requests to the other replicas. */
   readonly peerHeaders: Readonly<Record<string, string>>;
-  readonly listCerts: () => string[];
-  readonly secretsDir: string;
+  readonly certEntries: () => readonly CertEntry[];
   readonly stateHeaders: (res: Response) => void;
 }
 
-/** One certificate as upstream's `GET /certs` lists it (server/cert.go). */
-export interface CertEntry {
-  readonly ServicePort: string;
-  readonly ProxyServiceName: string;
-  readonly CertsDir: string;
-  readonly CertContent: string;
-}
-
-/** The certificates a replica holds, secrets left out (every replica mounts its own), as upstream. */
-export function certEntries(files: readonly string[], secretsDir: string): CertEntry[] {
-  return files
-    .filter((f) => !f.startsWith(`${secretsDir}/`))
-    .flatMap((f) => {
-      try {
-        const CertContent = readFileSync(f, 'utf8');
-        return [{ ServicePort: '', ProxyServiceName: basename(f), CertsDir: dirname(f), CertContent }];
-      } catch {
-        return []; // vanished since the listing
-      }
-    });
-}
 
 /**
  * `PUT /cert?certName=…[&distribute=true]` stores a certificate (every replica of
@@ -111,7 +88,7 @@ export function registerCertRoutes(app: express.Express, prefix: string, deps: C
   app.all([`${prefix}/certs`], (_req, res) => {
     send(res, {
       status: 200,
-      body: { Status: 'OK', Message: '', Certs: certEntries(deps.listCerts(), deps.secretsDir) },
+      body: { Status: 'OK', Message: '', Certs: deps.certEntries() },
     });
   });
 }

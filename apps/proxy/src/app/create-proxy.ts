@@ -23,7 +23,8 @@ import { fetchHaproxyMetrics, fetchStatsCsv, metricsSocketPath } from '../haprox
 import { createMetrics } from '../metrics.js';
 import { ReloadPipeline } from '../reload/pipeline.js';
 import { makeRender } from '../render-adapter.js';
-import { listCerts, usableCerts } from '../state/certs.js';
+import { certEntries, certFileReader, listCerts, usableCerts } from '../state/certs.js';
+import { usersResolver } from '../state/users.js';
 import { preferCerts } from '../state/cert-order.js';
 import { syncCertsFromPeers } from '../distribute/cert-sync.js';
 import { loadState, saveState, stateFile } from '../state/persist.js';
@@ -100,11 +101,9 @@ export function createProxy(cfg: ProxyConfig, opts: ProxyOptions = {}): ProxyHan
       unknownParams: cfg.unknownParams,
       filterProxyInstanceName: cfg.filterProxyInstanceName,
       proxyInstanceName: cfg.proxyInstanceName,
-      secretsDir: cfg.secretsDir,
-      certsDir: cfg.certsDir,
-      globalUsers: cfg.users,
       resyncRemoveAfterMs: cfg.resyncRemoveAfter,
     },
+    { users: usersResolver(cfg.secretsDir, cfg.users), certFile: certFileReader(cfg.certsDir) },
     logger,
     metrics,
     journal,
@@ -144,8 +143,7 @@ export function createProxy(cfg: ProxyConfig, opts: ProxyOptions = {}): ProxyHan
           },
         }
       : {}),
-    listCerts: certs,
-    secretsDir: cfg.secretsDir,
+    certEntries: () => certEntries(certs(), cfg.secretsDir),
     haproxyMetrics: () => fetchHaproxyMetrics(metricsSocketPath(cfg.runtimeDir), cfg.haproxyMetricsScope),
     statsCsv: () => fetchStatsCsv(runtimePaths(cfg.runtimeDir).adminSock),
     status: statusDeps({

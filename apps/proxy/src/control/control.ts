@@ -6,10 +6,8 @@ import {
   type ServiceSpec,
   type UnknownParams,
 } from '@flowproxy/protocol';
-import { join } from 'node:path';
 import { currentRequestId, type Logger } from '@flowproxy/runtime';
 import type { Metrics } from '../metrics.js';
-import { readIfExists } from '../reload/files.js';
 import { PROXY_ERRORS } from '../errors/catalogue.js';
 import type { Outcome, ReloadPipeline } from '../reload/pipeline.js';
 import { validateCertificate } from '../state/cert-check.js';
@@ -17,7 +15,7 @@ import { certFileName } from '../state/certs.js';
 import { sameSpec, type Change } from '../state/routing-state.js';
 import { ManualChanges } from '../sync/manual-changes.js';
 import { resyncRemovals, type Missing } from '../sync/removals.js';
-import { looksHashed, resolveUsers, UsersError } from '../state/users.js';
+import { looksHashed, UsersError, type ResolvedUsers } from '../state/users.js';
 import type { ChangeJournal } from '../status/journal.js';
 import type { ChangeEntry } from '../status/types.js';
 import { ParamWarnings } from './param-warnings.js';
@@ -29,13 +27,20 @@ export interface ControlOptions {
   readonly unknownParams: UnknownParams;
   readonly filterProxyInstanceName: boolean;
   readonly proxyInstanceName: string;
-  readonly secretsDir: string;
-  readonly certsDir: string;
-  readonly globalUsers: ServiceSpecUsers;
   /** A service missing from the listener's answers is removed after this long (and two answers). */
   readonly resyncRemoveAfterMs: number;
 }
-type ServiceSpecUsers = Parameters<typeof resolveUsers>[1]['globalUsers'];
+
+/**
+ * What the use cases read from disk, through the named adapters of state/ (wired in
+ * app/create-proxy.ts): control/ itself opens no file.
+ */
+export interface ControlReads {
+  /** A service's users with `usersSecret` and USERS resolved; throws UsersError naming the parameter. */
+  readonly users: (spec: ServiceSpec) => ResolvedUsers;
+  /** The content of a certificate file in CERTS_DIR, undefined when absent. */
+  readonly certFile: (name: string) => string | undefined;
+}
 
 const ms = (t0: bigint): number => Math.round(Number(process.hrtime.bigint() - t0) / 1e6);
 
@@ -55,6 +60,7 @@ export class ProxyControl {
   constructor(
     private readonly pipeline: ReloadPipeline,
     private readonly opts: ControlOptions,
+    private readonly reads: ControlReads,
     private readonly logger: Logger,
     private readonly metrics: Metrics,
     private readonly journal?: ChangeJournal,
@@ -119,10 +125,7 @@ export class ProxyControl {
     }
     this.warnings.record(spec.serviceName, parsed.warnings);
     try {
-      const users = resolveUsers(spec, {
-        secretsDir: this.opts.secretsDir,
-        globalUsers: this.opts.globalUsers,
-      });
+      const users = this.reads.users(spec);
       if (looksHashed(users)) {
         this.logger.warn(
           'a hashed userlist protects this service: HAProxy runs crypt() on every request (SHA-512 about 1.5k requests/s per core, yescrypt about 100)',
@@ -154,7 +157,7 @@ export class ProxyControl {
       if (!file) return invalid('the first serviceDomain (or serviceName) cannot name a certificate file');
       const pem = pemText(spec.serviceCert);
       // The same certificate again (a resync, a repeated notification) is already on disk and valid.
-      if (readIfExists(join(this.opts.certsDir, file)) !== pem) {
+      if (this.reads.certFile(file) !== pem) {
         const check = validateCertificate(pem);
         if (!check.ok) return invalid(check.message);
         changes.push({ kind: 'cert', name: file, pem });
@@ -178,7 +181,7 @@ export class ProxyControl {
     const sharedWith = [...this.pipeline.services.values()].some(
       (s) => s.serviceName !== old.serviceName && s.serviceCert !== undefined && serviceCertFile(s) === file,
     );
-    if (sharedWith || readIfExists(join(this.opts.certsDir, file)) !== pemText(old.serviceCert)) return [];
+    if (sharedWith || this.reads.certFile(file) !== pemText(old.serviceCert)) return [];
     return [{ kind: 'cert', name: file, pem: null }];
   }
 

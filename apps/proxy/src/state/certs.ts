@@ -84,3 +84,36 @@ export function readCerts(files: readonly string[], secretsDir: string): ListedC
       return { ProxyServiceName: basename(f), CertsDir: dirname(f), CertContent: content };
     });
 }
+
+/** One certificate as upstream's `GET /certs` lists it (server/cert.go). */
+export interface CertEntry {
+  readonly ServicePort: string;
+  readonly ProxyServiceName: string;
+  readonly CertsDir: string;
+  readonly CertContent: string;
+}
+
+/** The certificates a replica holds, secrets left out (every replica mounts its own), as upstream. */
+export function certEntries(files: readonly string[], secretsDir: string): CertEntry[] {
+  return files
+    .filter((f) => !f.startsWith(`${secretsDir}/`))
+    .flatMap((f) => {
+      try {
+        const CertContent = readFileSync(f, 'utf8');
+        return [{ ServicePort: '', ProxyServiceName: basename(f), CertsDir: dirname(f), CertContent }];
+      } catch {
+        return []; // vanished since the listing
+      }
+    });
+}
+
+/** The content of a certificate file of CERTS_DIR, undefined when there is none. */
+export function certFileReader(certsDir: string): (name: string) => string | undefined {
+  return (name) => {
+    try {
+      return readFileSync(join(certsDir, name), 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+}

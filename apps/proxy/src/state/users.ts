@@ -61,6 +61,12 @@ export function resolveUsers(
   return { users, usersPassEncrypted: spec.usersPassEncrypted };
 }
 
+/** resolveUsers bound to the proxy's secrets directory and global USERS (read at each call). */
+export const usersResolver =
+  (secretsDir: string, globalUsers: readonly UserEntry[]): ((spec: ServiceSpec) => ResolvedUsers) =>
+  (spec) =>
+    resolveUsers(spec, { secretsDir, globalUsers });
+
 const CRYPT = /^\$(1|2[aby]?|5|6|y|gy|7|sha1|md5)\$/;
 
 /** Whether some hashed userlist protects a route: crypt(3) then runs on every request (SHA-512 ~1.5k rps/core). */
