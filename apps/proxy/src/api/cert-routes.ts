@@ -18,7 +18,6 @@ export interface CertRouteDeps {
   readonly stateHeaders: (res: Response) => void;
 }
 
-
 /**
  * `PUT /cert?certName=…[&distribute=true]` stores a certificate (every replica of
  * tasks.<SERVICE_NAME> with distribute=true, the answer naming any that failed); `GET /certs`
