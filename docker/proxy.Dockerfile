@@ -23,8 +23,8 @@ ENV NODE_ENV=production \
 EXPOSE 80 443 8080
 USER app
 
-# Healthy once the first full configuration (including the resync from LISTENER_ADDRESS) is live, or
-# after LISTENER_WAIT without the listener (then it serves what it has; `ready` says not in sync).
+# Healthy once HAProxy serves: start-up applies the state from LISTENER_ADDRESS first, waiting for it
+# at most LISTENER_WAIT (then it serves what it has; `ready` says not in sync).
 # bash's /dev/tcp: curl is not in the base, busybox wget crashes on DNS here, and a `node -e fetch`
 # took over the 3 s timeout on a loaded host (npm run soak), so Swarm replaced healthy replicas.
 HEALTHCHECK --interval=2s --timeout=10s --start-period=60s --retries=3 \

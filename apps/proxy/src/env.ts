@@ -275,7 +275,7 @@ export const PROXY_ENV = {
     name: 'LISTENER_WAIT',
     parse: int(0, 86400000),
     default: 5000,
-    doc: 'Milliseconds a new replica waits for the initial state from the listener before its container healthcheck (`healthy`) passes anyway: it then serves what it has (its saved state, or nothing) and `ready` reports it not in sync, so a listener outage never makes Swarm replace proxy tasks',
+    doc: 'Milliseconds a starting replica waits for the initial state from the listener before HAProxy binds the public ports: with the listener answering, its first answer is what HAProxy starts with, so a new replica never answers 503 for a route the listener knows (clients get a refused connection until then). Past it, the replica serves what it has (its saved state, or nothing) and `ready` reports it not in sync. The container healthcheck (`healthy`) only needs HAProxy serving, so a listener outage never makes Swarm replace proxy tasks',
   }),
   resyncMaxBytes: v({
     name: 'RESYNC_MAX_BYTES',

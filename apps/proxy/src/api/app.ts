@@ -215,7 +215,8 @@ export function createApp(deps: ApiDeps): express.Express {
       : errorReply('NOT_READY', 'the initial state from the listener is not applied yet'),
   }));
 
-  // The container healthcheck (liveness): depends on the listener for LISTENER_WAIT at most.
+  // The container healthcheck (liveness): HAProxy serves. Never the listener: start-up waits for it
+  // (LISTENER_WAIT at most) before HAProxy binds and this API listens.
   route('healthy', async () => {
     const r = deps.readiness();
     return {

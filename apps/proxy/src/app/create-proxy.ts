@@ -79,13 +79,16 @@ export function createProxy(cfg: ProxyConfig, opts: ProxyOptions = {}): ProxyHan
   const certs = (): string[] =>
     preferCerts(usable(listCerts(cfg.certsDir, cfg.secretsDir, cfg.certs)), cfg.preferredCertificate);
   const statePath = stateFile(cfg.configDir);
+  let haproxyStarted: Promise<unknown> | undefined;
   const pipeline = new ReloadPipeline({
     configDir: cfg.configDir,
     certsDir: cfg.certsDir,
     scratchDir: join(cfg.runtimeDir, 'scratch'),
     render: makeRender(cfg, renderConfig, logger),
     check: (file) => checkConfig(cfg.haproxyBin, file),
-    reload: () => master.reload(),
+    // Before HAProxy first starts (start-up, see startUp) a change only writes the files it will
+    // be started with; after that every reload waits for the start.
+    reload: () => (haproxyStarted ? haproxyStarted.then(() => master.reload()) : Promise.resolve()),
     listCerts: certs,
     persist: (services) => saveState(statePath, services),
     delayMs: cfg.reloadDelayMs,
@@ -177,7 +180,8 @@ export function createProxy(cfg: ProxyConfig, opts: ProxyOptions = {}): ProxyHan
             }),
         })
       : undefined;
-  const currentReadiness = (): Readiness => readiness(sync?.status, startedAt, cfg.listenerWait, Date.now());
+  // Liveness: the API listens only once HAProxy serves (start-up waits LISTENER_WAIT at most).
+  const currentReadiness = (): Readiness => readiness(sync?.status, haproxyStarted !== undefined);
   const publishReadiness = (): void => {
     const r = currentReadiness();
     metrics.ready.set(r.initialSync ? 1 : 0);
@@ -200,6 +204,14 @@ export function createProxy(cfg: ProxyConfig, opts: ProxyOptions = {}): ProxyHan
     }
   };
 
+  /**
+   * Everything that decides what the replica serves happens before HAProxy first binds the public
+   * ports: the saved state, DFP_SERVICE_* services, the peers' certificates and, with
+   * LISTENER_ADDRESS, the listener's services (bounded by LISTENER_WAIT). A replica that starts on
+   * a node coming back thus never answers 503 for a route the listener knows; until it binds,
+   * clients get a refused connection, which a load balancer in front treats as a node without a
+   * proxy. After LISTENER_WAIT it serves what it has and `ready` says it is not in sync.
+   */
   const startUp = async (): Promise<void> => {
     const dropped = await pipeline.prepare(loadSaved());
     for (const d of dropped)
@@ -208,15 +220,6 @@ export function createProxy(cfg: ProxyConfig, opts: ProxyOptions = {}): ProxyHan
         serviceName: d.name,
         message: d.message,
       });
-    const how = await master.startOrAdopt();
-    master.onRestart = () =>
-      logger.warn('HAProxy was restarted with the current configuration', { event: 'haproxy.restart' });
-    logger.info('state loaded', {
-      event: 'state.load',
-      services: pipeline.services.size,
-      haproxy: how,
-      version: pipeline.version,
-    });
     for (const { name, reason } of opts.ignoredEnv ?? []) {
       logger.warn(`${name} is set but not used: ${reason}`, { event: 'env.ignored', variable: name });
     }
@@ -232,15 +235,41 @@ export function createProxy(cfg: ProxyConfig, opts: ProxyOptions = {}): ProxyHan
           message: result.message,
         });
     }
-    // As upstream at start: the certificates other replicas hold, before this one serves or is ready.
-    await syncCertsFromPeers({
-      peers,
-      timeoutMs: cfg.distributeTimeoutMs,
-      pauseMs: cfg.dnsLookupPauseMs,
-      headers: authHeaders,
-      certsDir: cfg.certsDir,
-      pipeline,
-      logger,
+    // The resync starts now and goes on after start-up (fast retries until its first success).
+    sync?.start();
+    const [, synced] = await Promise.all([
+      // As upstream at start: the certificates other replicas hold, before this one serves.
+      syncCertsFromPeers({
+        peers,
+        timeoutMs: cfg.distributeTimeoutMs,
+        pauseMs: cfg.dnsLookupPauseMs,
+        headers: authHeaders,
+        certsDir: cfg.certsDir,
+        pipeline,
+        logger,
+      }),
+      sync?.initialSync(startedAt + cfg.listenerWait - Date.now()),
+    ]);
+    if (synced === false)
+      logger.warn('no state from the listener within LISTENER_WAIT: serving what this replica has', {
+        event: 'sync.wait',
+        listenerWaitMs: cfg.listenerWait,
+        services: pipeline.services.size,
+      });
+    // Stopped while waiting (SIGTERM during start-up): HAProxy must not be started after stop().
+    if (stopped) return;
+    const starting = master.startOrAdopt();
+    haproxyStarted = starting.catch(() => undefined);
+    const how = await starting;
+    master.onRestart = () =>
+      logger.warn('HAProxy was restarted with the current configuration', { event: 'haproxy.restart' });
+    logger.info('HAProxy serving', {
+      event: 'state.load',
+      services: pipeline.services.size,
+      haproxy: how,
+      version: pipeline.version,
+      inSync: sync?.status.inSync ?? true,
+      startupMs: Date.now() - startedAt,
     });
     const listening = app.listen(cfg.apiPort);
     server = listening;
@@ -251,7 +280,6 @@ export function createProxy(cfg: ProxyConfig, opts: ProxyOptions = {}): ProxyHan
     logger.info('API listening', { event: 'api.listen', port: cfg.apiPort });
     listening.keepAliveTimeout = 5000;
     publishReadiness();
-    sync?.start();
   };
 
   return {

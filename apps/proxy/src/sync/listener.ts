@@ -137,6 +137,7 @@ export class ListenerSync {
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   private statusV: SyncStatus = { initialSync: false, inSync: false, consecutiveFailures: 0 };
+  private readonly initialWaiters: (() => void)[] = [];
 
   constructor(private readonly opts: SyncOptions) {}
 
@@ -151,6 +152,21 @@ export class ListenerSync {
 
   get status(): SyncStatus {
     return this.statusV;
+  }
+
+  /**
+   * Resolves true once the initial state from the listener is applied, or false after `ms`
+   * without it (the fetches go on in the background either way).
+   */
+  initialSync(ms: number): Promise<boolean> {
+    if (this.statusV.initialSync) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(false), Math.max(0, ms));
+      this.initialWaiters.push(() => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
   }
 
   stop(): void {
@@ -206,7 +222,10 @@ export class ListenerSync {
         services: inputs.length,
         consecutiveFailures: 0,
       });
-      if (!ready) this.opts.onReady();
+      if (!ready) {
+        this.opts.onReady();
+        for (const w of this.initialWaiters.splice(0)) w();
+      }
     } catch (e) {
       const error = (e as Error).message;
       logger.log(e instanceof SyncError ? 'error' : 'warn', 'could not sync from the listener', {

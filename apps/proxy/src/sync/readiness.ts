@@ -9,8 +9,9 @@ export interface Readiness {
   /** The routes are those the listener knows (its latest answer was applied). */
   readonly inSync: boolean;
   /**
-   * The container healthcheck: healthy once in sync, or once LISTENER_WAIT has passed, so a
-   * replica that cannot reach the listener serves what it has instead of being replaced by Swarm.
+   * The container healthcheck (liveness): HAProxy serves. It never depends on the listener: start-up
+   * waits for the listener's state at most LISTENER_WAIT before HAProxy binds and the API listens,
+   * then a replica that cannot reach it serves what it has instead of being replaced by Swarm.
    */
   readonly healthy: boolean;
   readonly lastSuccess?: string;
@@ -18,17 +19,8 @@ export interface Readiness {
   readonly consecutiveFailures: number;
 }
 
-export function readiness(
-  status: SyncStatus | undefined,
-  startedAt: number,
-  waitMs: number,
-  now: number,
-): Readiness {
+export function readiness(status: SyncStatus | undefined, serving: boolean): Readiness {
   if (!status)
-    return { listener: false, initialSync: true, inSync: true, healthy: true, consecutiveFailures: 0 };
-  return {
-    listener: true,
-    ...status,
-    healthy: status.initialSync || now - startedAt >= waitMs,
-  };
+    return { listener: false, initialSync: true, inSync: true, healthy: serving, consecutiveFailures: 0 };
+  return { listener: true, ...status, healthy: serving };
 }

@@ -77,7 +77,7 @@ describe('proxy API authentication', () => {
     for (const h of [{ Authorization: 'Bearer nope' }, basic('ops:wrong'), basic('site-user:site-pass')])
       expect((await api(proxy.apiUrl, 'config', { headers: h })).status).toBe(401);
     expect((await api(proxy.apiUrl, 'ping')).status).toBe(200);
-    // healthy is open (503 only until the first sync or LISTENER_WAIT, never 401).
+    // healthy is open (never 401).
     await eventually(async () => expect((await api(proxy.apiUrl, 'healthy')).status).toBe(200));
     // Nothing was changed by the refused calls.
     expect((await http(`${proxy.httpUrl}/x/`)).status).toBe(503);

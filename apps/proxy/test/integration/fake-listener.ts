@@ -11,6 +11,8 @@ export interface FakeListener {
   rawBody: string | undefined;
   /** When set, requests without exactly this Authorization header get 401. */
   requireAuthorization: string | undefined;
+  /** get-services answers this many ms late (a listener that is slow to reach). */
+  delayMs: number;
   readonly notifyCalls: number;
   readonly getCalls: number;
   /** Authorization headers received, in order. */
@@ -23,6 +25,7 @@ export function startFakeListener(port: number): Promise<FakeListener> {
     services: [] as Record<string, string>[],
     rawBody: undefined as string | undefined,
     requireAuthorization: undefined as string | undefined,
+    delayMs: 0,
     notifyCalls: 0,
     getCalls: 0,
     authorizations: [] as (string | undefined)[],
@@ -37,8 +40,11 @@ export function startFakeListener(port: number): Promise<FakeListener> {
       res.end('{"Status":"NOK","code":"UNAUTHORIZED"}');
     } else if (req.url?.startsWith('/v1/docker-flow-swarm-listener/get-services')) {
       state.getCalls += 1;
-      res.setHeader('content-type', 'application/json');
-      res.end(state.rawBody ?? JSON.stringify(state.services));
+      const body = state.rawBody ?? JSON.stringify(state.services);
+      setTimeout(() => {
+        res.setHeader('content-type', 'application/json');
+        res.end(body);
+      }, state.delayMs).unref();
     } else if (req.url?.startsWith('/v1/docker-flow-swarm-listener/notify-services')) {
       state.notifyCalls += 1;
       res.end('{"Status":"OK"}');
@@ -67,6 +73,12 @@ export function startFakeListener(port: number): Promise<FakeListener> {
         },
         set requireAuthorization(v) {
           state.requireAuthorization = v;
+        },
+        get delayMs() {
+          return state.delayMs;
+        },
+        set delayMs(v) {
+          state.delayMs = v;
         },
         get notifyCalls() {
           return state.notifyCalls;

@@ -36,15 +36,18 @@ describe('resyncRemovals', () => {
 
 describe('readiness', () => {
   const status = { initialSync: false, inSync: false, consecutiveFailures: 3 };
-  it('is healthy once synced, or once LISTENER_WAIT has passed without the listener', () => {
-    expect(readiness(status, 0, 5000, 4999).healthy).toBe(false);
-    expect(readiness(status, 0, 5000, 5000)).toMatchObject({
+  it('is healthy once HAProxy serves, whatever the listener says (liveness is not readiness)', () => {
+    expect(readiness(status, false).healthy).toBe(false);
+    expect(readiness(status, true)).toMatchObject({
       healthy: true,
       inSync: false,
       initialSync: false,
     });
-    expect(readiness({ ...status, initialSync: true }, 0, 5000, 1).healthy).toBe(true);
-    expect(readiness(undefined, 0, 5000, 0)).toMatchObject({ listener: false, healthy: true, inSync: true });
+    expect(readiness({ ...status, initialSync: true, inSync: true }, true)).toMatchObject({
+      healthy: true,
+      inSync: true,
+    });
+    expect(readiness(undefined, true)).toMatchObject({ listener: false, healthy: true, inSync: true });
   });
 });
 
