@@ -96,7 +96,7 @@ async function main(): Promise<void> {
             {
               name: 'first task running -> route 200',
               value: `failed: ${e.message}`,
-              target: '<= 300',
+              target: '<= 100',
               pass: false,
             },
           ],
