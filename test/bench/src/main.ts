@@ -8,6 +8,7 @@ import { dataPlane } from './sections/data-plane.js';
 import { hitless } from './sections/hitless.js';
 import { reconfigureLatency } from './sections/latency.js';
 import { listenerMemory } from './sections/listener-memory.js';
+import { listenerScale } from './sections/listener-scale.js';
 import { memory } from './sections/memory.js';
 import { nodeCrash } from './sections/node-crash.js';
 import { oneChange } from './sections/one-change.js';
@@ -79,7 +80,7 @@ async function main(): Promise<void> {
     await register(p100, 1, 100, backend.port);
     const registerSeconds = await register(p1000, 1, 1000, backend.port);
     log(`1. data-plane overhead`);
-    sections.push(await dataPlane(p1, backend, { rounds: q(2, 5), seconds: q(1, 3) }));
+    sections.push(await dataPlane(p1, backend, { rounds: q(2, 10), seconds: q(1, 2) }));
     log('2. route-table scale');
     sections.push(await routeScale({ 1: p1, 100: p100, 1000: p1000 }, { rounds: q(2, 5), seconds: q(1, 3) }));
     log('3. reconfigure latency');
@@ -117,6 +118,8 @@ async function main(): Promise<void> {
         )
       : undefined;
     sections.push(memory(p1, p1000, listener));
+    log('7b. listener at 1,000 and 10,000 services (fake Docker engine)');
+    sections.push(await listenerScale({ sizes: q([200], [1000, 10_000]), passes: 3, changes: q(3, 10) }));
     // Minutes of cluster start/stop: the full run only (scripts/bench.sh holds the cluster's lock).
     if (!quick && dockerAnswers()) {
       log('8. node crash under load (multi-node harness)');

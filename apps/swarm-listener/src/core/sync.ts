@@ -161,13 +161,20 @@ export class ServiceSync {
 
   private async reconcileOnce(force: boolean): Promise<void> {
     const started = performance.now();
-    const list = await this.docker('service ls', () => this.deps.api.listServices()).catch(() => null);
+    // A version already applied is the same spec: nothing to compare (at 10,000 services parsing
+    // the listing and a snapshot and a step per service cost most of a pass).
+    const unchanged = (id: string, version: number): boolean => !force && this.versions.get(id) === version;
+    const list = await this.docker('service ls', () => this.deps.api.listServices(unchanged)).catch(
+      () => null,
+    );
     if (list === null) return;
     const seen = new Set<string>();
     const work: Promise<void>[] = [];
     for (const svc of list) {
+      seen.add(svc.ID);
+      if ('unchanged' in svc || (svc.Version?.Index !== undefined && unchanged(svc.ID, svc.Version.Index)))
+        continue;
       const snap = toSnapshot(svc, this.deps.opts.notifyLabel);
-      seen.add(snap.id);
       work.push(this.serial.run(snap.id, () => this.apply(snap.id, snap, force)));
     }
     // Gone from the listing: confirm with an inspect, since the service may have been created

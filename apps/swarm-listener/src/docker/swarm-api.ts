@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
 import Docker from 'dockerode';
 import type { DockerTls } from '../env.js';
+import { ListingError, ListingSplitter } from './listing.js';
 import {
   DockerError,
   type DockerEvent,
   type EventKinds,
+  type Listed,
   type SwarmApi,
   type SwarmNode,
   type SwarmService,
@@ -81,6 +83,30 @@ function toEvent(line: string): RawEvent | null {
   return name ? { action, id, name } : { action, id };
 }
 
+/** `GET /services` read as a stream, one service at a time (docker/listing.ts). */
+async function splitListing(
+  docker: Docker,
+  unchanged: (id: string, version: number) => boolean,
+): Promise<Listed[]> {
+  const stream = await new Promise<NodeJS.ReadableStream>((resolve, reject) => {
+    docker.modem.dial(
+      { path: '/services?', method: 'GET', isStream: true, statusCodes: { 200: true, 500: 'server error' } },
+      (err: unknown, res: unknown) =>
+        err
+          ? reject(err instanceof Error ? err : new Error('docker service ls failed'))
+          : resolve(res as NodeJS.ReadableStream),
+    );
+  });
+  const splitter = new ListingSplitter(unchanged);
+  try {
+    for await (const chunk of stream) splitter.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  } catch (e) {
+    (stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
+    throw e;
+  }
+  return splitter.end();
+}
+
 /** The only module that talks to Docker. */
 export function createSwarmApi(host: string, tls?: DockerTls): SwarmApi {
   const docker = new Docker(dockerOptions(host, tls ? readTls(tls) : undefined));
@@ -94,9 +120,16 @@ export function createSwarmApi(host: string, tls?: DockerTls): SwarmApi {
     }
   };
   return {
-    async listServices() {
+    async listServices(unchanged) {
       try {
-        return await docker.listServices();
+        if (!unchanged) return await docker.listServices();
+        try {
+          return await splitListing(docker, unchanged);
+        } catch (e) {
+          if (!(e instanceof ListingError)) throw e;
+          // Another engine's formatting: the plain listing still works, at its full cost.
+          return await docker.listServices();
+        }
       } catch (e) {
         throw new DockerError('service ls', e);
       }

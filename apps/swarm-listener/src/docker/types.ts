@@ -61,8 +61,20 @@ export interface SwarmTask {
   readonly networks: Readonly<Record<string, string>>;
 }
 
+/** A service of a listing that the caller already knows at this version: only its ID is kept. */
+export interface UnchangedService {
+  readonly ID: string;
+  readonly unchanged: true;
+}
+
+export type Listed = SwarmService | UnchangedService;
+
 export interface SwarmApi {
-  listServices(): Promise<SwarmService[]>;
+  /**
+   * Every service. Those for which `unchanged(id, Version.Index)` answers true may come back as
+   * `UnchangedService` (not parsed: at 10,000 services the listing is ~13 MB of JSON).
+   */
+  listServices(unchanged?: (id: string, version: number) => boolean): Promise<Listed[]>;
   /** null when the service does not exist (any more). */
   inspectService(id: string): Promise<SwarmService | null>;
   /** IDs (among `serviceIds`) of services with at least one task in state running. */

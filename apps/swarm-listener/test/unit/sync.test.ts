@@ -143,6 +143,31 @@ describe('ServiceSync', () => {
     expect(summary()).toEqual(['create a 2 r1', 'remove a 2']);
   });
 
+  it('a reconcile compares only services whose version moved on, and tells the listing which it knows', async () => {
+    const { api, sync, summary } = setup();
+    api.running.add('a').add('b');
+    api.put(svc('a', 'a', labels, { version: 3 }));
+    api.put(svc('b', 'b', labels, { version: 3 }));
+    await sync.reconcile();
+    await eventually(() => expect(summary()).toHaveLength(2));
+    const asked: string[] = [];
+    const list = api.listServices.bind(api);
+    api.listServices = async (unchanged) => {
+      for (const s of api.services.values())
+        asked.push(`${s.ID}@${s.Version?.Index}:${unchanged?.(s.ID, s.Version?.Index ?? 0)}`);
+      return list();
+    };
+    api.put(svc('b', 'b', { ...labels, 'com.df.port': '9090' }, { version: 4 }));
+    await sync.reconcile();
+    await sync.idle();
+    expect(asked).toEqual(['a@3:true', 'b@4:false']);
+    expect(summary()).toEqual(['create a 8080 r1', 'create b 8080 r1', 'create b 9090 r1']);
+    // notify-services re-sends everything: nothing counts as known then.
+    asked.length = 0;
+    await sync.reconcile({ force: true });
+    expect(asked).toEqual(['a@3:false', 'b@4:false']);
+  });
+
   it('reconcile removes services that vanished while events were missed, and creates new ones', async () => {
     const { api, sync, summary } = setup();
     api.running.add('a').add('b');

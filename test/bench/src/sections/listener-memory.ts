@@ -3,11 +3,13 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { mkdtempSync } from 'node:fs';
 import { docker, freePort, REPO_ROOT, startProcess } from '@flowproxy/testkit';
-import { rssMb } from '../proc.js';
+import { cpuSeconds, rssMb } from '../proc.js';
 
 // Its own notify label: the demo's listener (`npm run demo`) must not route these services, and this
 // listener must not count the demo's.
 const NOTIFY_LABEL = 'org.flowproxy.bench.notify';
+const PASS_SECONDS = 5;
+const PASSES = 3;
 
 /**
  * Listener RSS idle and while watching `services` labelled Swarm services (created with 0 replicas
@@ -16,7 +18,7 @@ const NOTIFY_LABEL = 'org.flowproxy.bench.notify';
 export async function listenerMemory(o: {
   services: number;
   image: string;
-}): Promise<{ idleMb: number; loadedMb: number; services: number }> {
+}): Promise<{ idleMb: number; loadedMb: number; services: number; passCpu: number }> {
   let received = 0;
   const srv = createServer((req, res) => {
     received++;
@@ -36,6 +38,7 @@ export async function listenerMemory(o: {
       DF_NOTIFY_REMOVE_SERVICE_URL: `http://127.0.0.1:${port}/v1/docker-flow-proxy/remove`,
       DF_RETRY_INTERVAL: '1',
       DF_NOTIFY_LABEL: NOTIFY_LABEL,
+      DF_SERVICE_POLLING_INTERVAL: String(PASS_SECONDS),
     },
   });
   const names = Array.from({ length: o.services }, (_, i) => `fpbench-mem-${i}`);
@@ -72,7 +75,11 @@ export async function listenerMemory(o: {
     const deadline = Date.now() + 60000;
     while (received < names.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
     await new Promise((r) => setTimeout(r, 1000));
-    return { idleMb, loadedMb: rssMb(listener.pid), services: names.length };
+    // Reconciles every PASS_SECONDS and nothing changes: the CPU of a window of PASSES passes.
+    const cpu0 = cpuSeconds(listener.pid);
+    await new Promise((r) => setTimeout(r, PASSES * PASS_SECONDS * 1000));
+    const passCpu = (cpuSeconds(listener.pid) - cpu0) / PASSES;
+    return { idleMb, loadedMb: rssMb(listener.pid), services: names.length, passCpu };
   } finally {
     await listener.stop();
     for (let i = 0; i < names.length; i += 50)
