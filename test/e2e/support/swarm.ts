@@ -60,12 +60,16 @@ export async function buildImages(): Promise<void> {
   });
 }
 
-/** `docker stack deploy` of the real docker-compose.yml under the e2e (or the given) names and ports. */
+/**
+ * `docker stack deploy` of the real docker-compose.yml under the e2e (or the given) names and ports
+ * (and the network, unless the caller created it already to start services on it first).
+ */
 export async function deployStack(
-  ports: { http: number; https: number },
+  ports: { http: number; https: number; networkExists?: boolean },
   names: StackNames = E2E,
 ): Promise<void> {
-  await dk('network', 'create', '--driver', 'overlay', '--attachable', names.network);
+  if (!ports.networkExists)
+    await dk('network', 'create', '--driver', 'overlay', '--attachable', names.network);
   await run(
     'docker',
     ['stack', 'deploy', '--resolve-image', 'never', '-c', join(REPO_ROOT, 'docker-compose.yml'), names.stack],

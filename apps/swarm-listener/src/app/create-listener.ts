@@ -49,6 +49,7 @@ export function createListener(cfg: ListenerConfig, opts: ListenerOptions = {}):
   const dispatcher = new Dispatcher(
     { create: cfg.createEndpoints, remove: cfg.removeEndpoints },
     createSender(transport, policy, log, metrics),
+    MAX_IN_FLIGHT,
   );
   // Node notifications: same delivery rules, their own ordering per node ID.
   const nodeDispatcher = new Dispatcher(

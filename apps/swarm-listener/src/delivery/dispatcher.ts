@@ -1,6 +1,7 @@
 import type { Endpoint } from '../env.js';
 import type { NotificationKind } from './classify.js';
 import type { Outcome } from './deliver.js';
+import { createGate, type Gate } from './limit.js';
 
 export interface Notification {
   /** Follows the change through both apps' logs: sent as X-Request-Id, logged by the proxy. */
@@ -34,11 +35,26 @@ export class SupersededError extends Error {
 export class Dispatcher {
   private readonly current = new Map<string, AbortController>();
   private readonly chains = new Map<string, Promise<unknown>>();
+  private readonly gates = new Map<string, Gate>();
 
+  /**
+   * `maxPerUrl`: sends started at once per URL; the others wait as a queued closure, not as a
+   * started send (its retry loop, request and log context: ~10 KB each, ~100 MB when a listener
+   * first notifies 10,000 services). Per URL, so a URL whose sends hang or retry never holds back
+   * another.
+   */
   constructor(
     private readonly endpoints: Readonly<Record<NotificationKind, readonly Endpoint[]>>,
     private readonly send: SendFn,
+    private readonly maxPerUrl = Infinity,
   ) {}
+
+  private gate(url: string): Gate | undefined {
+    if (this.maxPerUrl === Infinity) return undefined;
+    let g = this.gates.get(url);
+    if (!g) this.gates.set(url, (g = createGate(this.maxPerUrl)));
+    return g;
+  }
 
   submit(n: Notification): Promise<Outcome[]> {
     this.current.get(n.service)?.abort(new SupersededError(n.service));
@@ -47,9 +63,16 @@ export class Dispatcher {
     const runs = this.endpoints[n.kind].map((ep) => {
       const key = `${n.service}\u0000${ep.url}`;
       const before = this.chains.get(key) ?? Promise.resolve();
-      const run = before.then((): Promise<Outcome> | Outcome =>
-        ctl.signal.aborted ? { result: 'cancelled', attempts: 0 } : this.send(ep, n, ctl.signal),
-      );
+      const gate = this.gate(ep.url);
+      const cancelled: Outcome = { result: 'cancelled', attempts: 0 };
+      const run = before.then((): Promise<Outcome> | Outcome => {
+        if (ctl.signal.aborted) return cancelled;
+        if (!gate) return this.send(ep, n, ctl.signal);
+        return gate(() => this.send(ep, n, ctl.signal), ctl.signal).catch((e: unknown) => {
+          if (ctl.signal.aborted) return cancelled;
+          throw e;
+        });
+      });
       const tail = run.catch(() => undefined);
       this.chains.set(key, tail);
       void tail.then(() => {

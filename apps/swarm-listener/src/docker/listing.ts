@@ -77,7 +77,14 @@ export class ListingSplitter {
       throw new ListingError(`a service in the listing is not valid JSON: ${(e as Error).message}`);
     }
     if (svc.ID !== id) throw new ListingError('a service in the listing was split in the wrong place');
-    this.out.push(svc);
+    // Only what SwarmService declares: the rest of the spec (task template, update config, ...)
+    // dies young instead of living until the whole listing has been compared.
+    const spec = svc.Spec;
+    this.out.push({
+      ID: svc.ID,
+      ...(svc.Version ? { Version: svc.Version } : {}),
+      ...(spec ? { Spec: { Name: spec.Name, Labels: spec.Labels, Mode: spec.Mode } } : {}),
+    });
   }
 }
 

@@ -158,3 +158,50 @@ describe('Dispatcher', () => {
     expect(order).toEqual(['start create', 'end create', 'start remove', 'end remove']);
   });
 });
+
+describe('Dispatcher with maxPerUrl', () => {
+  const endpoints = {
+    create: [
+      { url: 'http://a/r', method: 'GET' as const },
+      { url: 'http://b/r', method: 'GET' as const },
+    ],
+    remove: [],
+  };
+
+  it('starts at most maxPerUrl sends per URL; a URL that hangs holds back no other URL', async () => {
+    const g = gatedSend();
+    const d = new Dispatcher(endpoints, g.send, 2);
+    for (const s of ['s1', 's2', 's3']) void d.submit(note(s, '1'));
+    await tick();
+    expect(g.calls.map((c) => `${c.url} ${c.n.service}`)).toEqual([
+      'http://a/r s1',
+      'http://b/r s1',
+      'http://a/r s2',
+      'http://b/r s2',
+    ]);
+    // b answers, a hangs: b's queue moves on, a's does not.
+    for (const c of g.calls.filter((x) => x.url === 'http://b/r'))
+      c.release({ result: 'delivered', attempts: 1, status: 200 });
+    await tick();
+    await tick();
+    expect(g.calls.map((c) => `${c.url} ${c.n.service}`)).toContain('http://b/r s3');
+    expect(g.calls.map((c) => `${c.url} ${c.n.service}`)).not.toContain('http://a/r s3');
+  });
+
+  it('a notification superseded while it waits for a slot is never sent', async () => {
+    const g = gatedSend();
+    const d = new Dispatcher({ create: [endpoints.create[0]!], remove: [] }, g.send, 1);
+    void d.submit(note('s1', '1'));
+    const waiting = d.submit(note('s2', '1'));
+    await tick();
+    const newer = d.submit(note('s2', '2'));
+    await tick();
+    expect(await waiting).toEqual([{ result: 'cancelled', attempts: 0 }]);
+    g.calls[0]!.release({ result: 'delivered', attempts: 1, status: 200 });
+    await tick();
+    await tick();
+    expect(g.calls.map((c) => `${c.n.service}@${c.n.params.v}`)).toEqual(['s1@1', 's2@2']);
+    g.calls[1]!.release({ result: 'delivered', attempts: 1, status: 200 });
+    expect((await newer)[0]?.result).toBe('delivered');
+  });
+});
