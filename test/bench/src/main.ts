@@ -14,6 +14,7 @@ import { nodeCrash } from './sections/node-crash.js';
 import { oneChange } from './sections/one-change.js';
 import { register, routeScale } from './sections/route-scale.js';
 import { startBackend, startBenchDns, startBenchProxy } from './setup.js';
+import { stackUp } from './sections/stack-up.js';
 import { swarmChain } from './sections/swarm-chain.js';
 import { workerCrash } from './sections/worker-crash.js';
 
@@ -28,6 +29,8 @@ const ALONE: Record<string, (backendPort: number) => Promise<Section>> = {
   workerCrash: (port) => workerCrash(port, { rounds: q(2, 5) }),
   swarmChain: () => swarmChain({ services: q(3, 20) }),
   nodeCrash: () => nodeCrash({ afterKillMs: 15_000 }),
+  stackUp: () => stackUp({ rounds: q(1, 3), services: 3 }),
+  listenerScale: () => listenerScale({ sizes: q([200], [1000, 10_000]), passes: 3, changes: q(3, 10) }),
 };
 const onlyIdx = process.argv.indexOf('--only');
 const only = onlyIdx > 0 ? (process.argv[onlyIdx + 1] ?? '').split(',') : undefined;
@@ -98,6 +101,24 @@ async function main(): Promise<void> {
               name: 'first task running -> route 200',
               value: `failed: ${e.message}`,
               target: '<= 100',
+              pass: false,
+            },
+          ],
+        })),
+      );
+    }
+    if (dockerAnswers()) {
+      log('3c. stack up: docker stack deploy -> healthy and routing');
+      sections.push(
+        await stackUp({ rounds: q(1, 3), services: 3 }).catch((e: Error) => ({
+          id: 'stackUp',
+          title: '3c. Stack up: docker stack deploy -> healthy and routing',
+          method: 'could not run',
+          figures: [
+            {
+              name: 'both tasks started -> healthy and routing',
+              value: `failed: ${e.message}`,
+              target: '< 5000',
               pass: false,
             },
           ],

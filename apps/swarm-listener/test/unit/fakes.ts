@@ -38,7 +38,8 @@ export class FakeSwarm implements SwarmApi {
     this.services.set(s.ID, s);
   }
 
-  async listServices(): Promise<SwarmService[]> {
+  /** Lists everything, parsed: the real listing may skip services the caller knows (`unchanged`). */
+  async listServices(_unchanged?: (id: string, version: number) => boolean): Promise<SwarmService[]> {
     this.listCalls++;
     if (this.failList) throw new Error('docker down');
     return [...this.services.values()];
