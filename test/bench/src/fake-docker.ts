@@ -178,6 +178,7 @@ export async function startFakeDocker(o: FakeDockerOptions): Promise<FakeDocker>
   const labels = Array.from({ length: o.services }, (_, i) => routingLabels(i, o.notifyLabel));
   const index = new Map(Array.from({ length: o.services }, (_, i) => [swarmId('svc', i), i]));
   const requests = new Map<string, number>();
+  let listing: Buffer | undefined;
   const streams = new Set<ServerResponse>();
   const send = (res: ServerResponse, status: number, body: unknown): void => {
     res.writeHead(status, { 'Content-Type': 'application/json' });
@@ -189,6 +190,7 @@ export async function startFakeDocker(o: FakeDockerOptions): Promise<FakeDocker>
     onList: undefined,
     updateLabels(i, next) {
       labels[i] = { ...routingLabels(i, o.notifyLabel), ...next };
+      listing = undefined;
       versions[i] = (versions[i] ?? 137) + 1;
       const ev = {
         Type: 'service',
@@ -214,11 +216,13 @@ export async function startFakeDocker(o: FakeDockerOptions): Promise<FakeDocker>
     if (path === '/_ping') return void res.end('OK');
     if (path === '/services') {
       fake.onList?.();
-      return send(
-        res,
-        200,
-        labels.map((l, i) => serviceJson(i, versions[i] ?? 137, l)),
+      // Serialized once per change: a 13 MB JSON.stringify would stall this process (which also
+      // times the listener's notifications) for most of a second on every listing.
+      listing ??= Buffer.from(
+        JSON.stringify(labels.map((l, i) => serviceJson(i, versions[i] ?? 137, l))) + '\n',
       );
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      return void res.end(listing);
     }
     let m = /^\/services\/([^/]+)$/.exec(path);
     if (m?.[1] !== undefined) {
