@@ -10,7 +10,7 @@ jest.setTimeout(30000);
 
 // Issue 11: on a proxy without a TLS port `haproxy -c` never loads certificates, so they are
 // validated when received; a removed service leaves no file; a bad file on disk never stops a start.
-const fixtures = join(dirname(fileURLToPath(import.meta.url)), '..', 'unit', 'runtime', 'fixtures');
+const fixtures = join(dirname(fileURLToPath(import.meta.url)), '..', 'unit', 'state', 'fixtures');
 const good = readFileSync(join(fixtures, 'a.pem'), 'utf8');
 const mismatched = readFileSync(join(fixtures, 'mismatched.pem'), 'utf8');
 const garbage = '-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n';

@@ -1,6 +1,7 @@
 import type { Logger } from '@flowproxy/runtime';
 import { createLogger } from '@flowproxy/runtime';
 import type { ServiceEvent, SwarmApi, SwarmNode, SwarmService, SwarmTask } from '../../src/docker/types.js';
+import { toSnapshot, type ServiceSnapshot } from '../../src/core/snapshot.js';
 
 export const silentLog: Logger = createLogger('test', { silent: true });
 
@@ -94,3 +95,7 @@ export class FakeSwarm implements SwarmApi {
     }
   }
 }
+
+/** A service's snapshot under the default notify label, and the labels of a routable service. */
+export const snap = (s: SwarmService): ServiceSnapshot => toSnapshot(s, 'com.df.notify');
+export const base = { 'com.df.notify': 'true', 'com.df.servicePath': '/demo', 'com.df.port': '8080' };

@@ -9,12 +9,12 @@ import {
   proxyConfigMarkdown,
   replaceSection,
   START,
-} from '../../../src/docs.js';
-import { PROXY_ERRORS } from '../../../src/errors/catalogue.js';
+} from '../../src/docs.js';
+import { PROXY_ERRORS } from '../../src/errors/catalogue.js';
 
 describe('docs/CONFIG.md (proxy section)', () => {
   it('is generated from the env table and up to date (run `npm run docs`)', () => {
-    const file = fileURLToPath(new URL('../../../../../docs/CONFIG.md', import.meta.url));
+    const file = fileURLToPath(new URL('../../../../docs/CONFIG.md', import.meta.url));
     const doc = readFileSync(file, 'utf8');
     expect(doc.slice(doc.indexOf(START), doc.indexOf(END) + END.length)).toBe(proxyConfigMarkdown());
   });
@@ -30,7 +30,7 @@ describe('docs/CONFIG.md (proxy section)', () => {
 
 describe('docs/ERRORS.md (proxy section)', () => {
   it('is generated from the error catalogue and up to date (run `npm run docs`)', () => {
-    const file = fileURLToPath(new URL('../../../../../docs/ERRORS.md', import.meta.url));
+    const file = fileURLToPath(new URL('../../../../docs/ERRORS.md', import.meta.url));
     const doc = readFileSync(file, 'utf8');
     expect(doc.slice(doc.indexOf(ERRORS_START), doc.indexOf(ERRORS_END) + ERRORS_END.length)).toBe(
       proxyErrorsMarkdown(),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { EnvError } from '@flowproxy/runtime';
-import { loadProxyConfig, parseBinds, parseUsers, toSettings } from '../../../src/env.js';
+import { loadProxyConfig, parseBinds, parseUsers, toSettings } from '../../src/env.js';
 
 // A secrets directory that does not exist: only env vars and defaults apply.
 const base = { SECRETS_DIR: '/nonexistent/flowproxy-secrets' };

@@ -13,10 +13,10 @@ import {
   proxyEnvStatus,
   migratingProxyMarkdown,
   UPSTREAM_PROXY_ENV,
-} from '../../../src/migration.js';
-import { IGNORED_UPSTREAM_ENV } from '../../../src/state/env-services.js';
+} from '../../src/migration.js';
+import { IGNORED_UPSTREAM_ENV } from '../../src/state/env-services.js';
 
-const doc = readFileSync(fileURLToPath(new URL('../../../../../docs/MIGRATING.md', import.meta.url)), 'utf8');
+const doc = readFileSync(fileURLToPath(new URL('../../../../docs/MIGRATING.md', import.meta.url)), 'utf8');
 const section = (start: string, end: string): string =>
   doc.slice(doc.indexOf(start), doc.indexOf(end) + end.length);
 
