@@ -134,7 +134,15 @@ export async function swarmChain(o: { services: number }): Promise<Section> {
     // Label updates: a new domain on a running service (labels only, so Swarm restarts no task).
     for (const name of names) {
       const host = `${name.replace('fpbench-chain-', 'moved')}.bench.test`;
-      await dk('service', 'update', '-d', '--label-add', `com.df.serviceDomain=${host}`, name);
+      await dk(
+        'service',
+        'update',
+        '-d',
+        '--no-resolve-image',
+        '--label-add',
+        `com.df.serviceDomain=${host}`,
+        name,
+      );
       const waited = await until200(`http://127.0.0.1:${http}/demo/hello`, { host, timeoutMs: 60_000 });
       if (Number.isNaN(waited)) throw new Error(`swarm chain: ${name}'s new domain never answered`);
       const routed = Date.now();
