@@ -74,6 +74,7 @@ function breakdown(steps: readonly Step[], sent: readonly Sent[], slackMs: numbe
 }
 
 const pct = (v: number[]): string => fmtDist(dist(v), '', 0);
+const med = (v: number[]): string => (v.length ? dist(v).median.toFixed(0) : 'n/a');
 
 /**
  * 3b. The whole chain in the real Swarm, with the e2e harness: the stack from docker-compose.yml
@@ -201,6 +202,15 @@ export async function swarmChain(o: { services: number }): Promise<Section> {
     ],
     notes: [
       'Upstream (Docker Flow Proxy + Swarm Listener) measured on this kind of machine: about 1.0 s from running to routable, 1.6 s median from create (DESIGN.md section 9).',
+      ...[
+        { what: 'first task running -> route 200', d: r, b: bc },
+        { what: 'label update -> new route 200', d: u, b: bu },
+      ]
+        .filter((x) => !(x.d.p95 <= 100))
+        .map(
+          (x) =>
+            `MISS ${x.what}: what limits it (medians of the breakdown): listener ${med(x.b.listener)} ms (Docker event -> notification sent), proxy ${med(x.b.proxy)} ms (notification -> answered: distribute to tasks.<SERVICE_NAME>, render, haproxy -c, reload), data plane ${med(x.b.dataPlane)} ms. Tried on the listener side: the container-start event short-cuts the 50 ms task poll, per-service work is serialized but never queued behind other services; the proxy part is the reload path of issue 15's hot-path work (section 3 measures it alone).`,
+        ),
     ],
   };
 }
