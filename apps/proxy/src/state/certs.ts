@@ -63,28 +63,6 @@ export function usableCerts(onSkip: (file: string, reason: string) => void): (fi
     });
 }
 
-/** A certificate as the `certs` endpoint lists it (upstream's field names). */
-export interface ListedCert {
-  readonly ProxyServiceName: string;
-  readonly CertsDir: string;
-  readonly CertContent: string;
-}
-
-/** The listed certificates with their contents, except those mounted as secrets (never sent out). */
-export function readCerts(files: readonly string[], secretsDir: string): ListedCert[] {
-  return files
-    .filter((f) => !f.startsWith(`${secretsDir}/`))
-    .map((f) => {
-      let content = '';
-      try {
-        content = readFileSync(f, 'utf8');
-      } catch {
-        // vanished since the listing
-      }
-      return { ProxyServiceName: basename(f), CertsDir: dirname(f), CertContent: content };
-    });
-}
-
 /** One certificate as upstream's `GET /certs` lists it (server/cert.go). */
 export interface CertEntry {
   readonly ServicePort: string;
