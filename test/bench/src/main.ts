@@ -2,14 +2,15 @@ import { execFileSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT, type StartedProxy } from '@flowproxy/testkit';
-import { writeOnlyResults, writeResults, type Results, type Section } from './report.js';
+import { readFileSync } from 'node:fs';
+import { mergeResults, writeOnlyResults, writeResults, type Results, type Section } from './report.js';
 import { burst } from './sections/burst.js';
 import { dataPlane } from './sections/data-plane.js';
 import { hitless } from './sections/hitless.js';
 import { reconfigureLatency } from './sections/latency.js';
 import { listenerMemory } from './sections/listener-memory.js';
 import { listenerScale } from './sections/listener-scale.js';
-import { memory } from './sections/memory.js';
+import { listenerSwarm, memory } from './sections/memory.js';
 import { nodeCrash } from './sections/node-crash.js';
 import { oneChange } from './sections/one-change.js';
 import { register, routeScale } from './sections/route-scale.js';
@@ -30,6 +31,8 @@ const ALONE: Record<string, (backendPort: number) => Promise<Section>> = {
   swarmChain: () => swarmChain({ services: q(3, 12) }),
   nodeCrash: () => nodeCrash({ afterKillMs: 15_000 }),
   stackUp: () => stackUp({ rounds: q(1, 2), services: 3 }),
+  listenerSwarm: async () =>
+    listenerSwarm(await listenerMemory({ services: q(20, 200), image: 'flowproxy/base:bookworm' })),
   listenerScale: () => listenerScale({ sizes: q([200], [1000, 10_000]), passes: 3, changes: q(3, 10) }),
 };
 const onlyIdx = process.argv.indexOf('--only');
@@ -41,7 +44,11 @@ function resultsDir(): string {
   return i > 0 && process.argv[i + 1] ? (process.argv[i + 1] as string) : join(REPO_ROOT, 'bench', 'results');
 }
 
+/** `--no-docker`: the sections that need no Docker engine (the Swarm ones run later with --only). */
+const noDocker = process.argv.includes('--no-docker');
+
 function dockerAnswers(): boolean {
+  if (noDocker) return false;
   try {
     execFileSync('docker', ['info'], { stdio: 'ignore', timeout: 10000 });
     return true;
@@ -50,7 +57,17 @@ function dockerAnswers(): boolean {
   }
 }
 
+/** `--merge a.json b.json ...`: one latest.md from several runs (e.g. --no-docker, then --only). */
+const mergeIdx = process.argv.indexOf('--merge');
+
 async function main(): Promise<void> {
+  if (mergeIdx > 0) {
+    const files = process.argv.slice(mergeIdx + 1).filter((a) => a.endsWith('.json'));
+    const merged = mergeResults(files.map((f) => JSON.parse(readFileSync(f, 'utf8')) as Results));
+    const out = writeResults(resultsDir(), merged);
+    console.log(`merged ${files.length} runs into ${out.json} and ${out.md}`);
+    return;
+  }
   const started = performance.now();
   const log = (s: string): void =>
     console.log(`[bench ${((performance.now() - started) / 1000).toFixed(0)}s] ${s}`);

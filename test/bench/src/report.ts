@@ -25,6 +25,8 @@ export interface Results {
   readonly machine: { readonly cpus: number; readonly node: string; readonly haproxy: string };
   readonly sections: Section[];
   readonly durationSeconds: number;
+  /** A merged result (`--merge`): the runs it was assembled from, by date. */
+  readonly mergedFrom?: readonly string[];
 }
 
 const verdict = (f: Figure): string => (f.pass === undefined ? '' : f.pass ? '**PASS**' : '**MISS**');
@@ -36,6 +38,11 @@ export function toMarkdown(r: Results): string {
     `Machine: ${r.machine.cpus} CPUs, Node ${r.machine.node}, ${r.machine.haproxy}. Run took ${Math.round(r.durationSeconds)} s.`,
     'Every figure is measured side by side in the same run; values are median [min–max] over rounds.',
     'Produced by `npm run bench` (test/bench); raw data in the JSON file of the same date.',
+    ...(r.mergedFrom
+      ? [
+          `Assembled with \`--merge\` from the runs of ${r.mergedFrom.join(', ')} (the sections without Docker, then the Swarm sections once the shared Swarm was free); each section is one run's, unedited.`,
+        ]
+      : []),
     '',
   ];
   for (const s of r.sections) {
@@ -70,4 +77,26 @@ export function writeOnlyResults(
   const md = join(dir, `${tag}.md`);
   writeFileSync(md, toMarkdown(r));
   return { json, md };
+}
+
+/** Section order: its title's number, then its letter ("3b." after "3."). */
+const order = (s: Section): number => {
+  const m = /^(\d+)([a-z]?)\./.exec(s.title);
+  return m ? Number(m[1]) + (m[2] ? (m[2].charCodeAt(0) - 96) / 100 : 0) : 1000;
+};
+
+/** Several runs' sections as one result (a section id present twice: the later run's wins). */
+export function mergeResults(runs: readonly Results[]): Results {
+  const byId = new Map<string, Section>();
+  for (const r of runs) for (const s of r.sections) byId.set(s.id, s);
+  const first = runs[0];
+  if (!first) throw new Error('--merge: no results given');
+  return {
+    date: new Date().toISOString().slice(0, 19),
+    quick: runs.some((r) => r.quick),
+    machine: first.machine,
+    sections: [...byId.values()].sort((a, b) => order(a) - order(b)),
+    durationSeconds: runs.reduce((a, r) => a + r.durationSeconds, 0),
+    mergedFrom: runs.map((r) => r.date),
+  };
 }

@@ -44,6 +44,33 @@ export function memory(
     method:
       'VmRSS from /proc of each process after the other sections ran (so after real work, not just after start).',
     figures,
-    ...(listener ? {} : { notes: ['listener not measured: no Docker engine answered'] }),
+    ...(listener
+      ? {}
+      : { notes: ['listener not measured in this run (no Docker engine, or --no-docker): see 7c'] }),
+  };
+}
+
+/** 7 (listener part, run alone): the listener in the real Swarm. */
+export function listenerSwarm(listener: {
+  idleMb: number;
+  loadedMb: number;
+  services: number;
+  passCpu: number;
+}): Section {
+  return {
+    id: 'listenerSwarm',
+    title: '7c. Listener in the real Swarm',
+    method: `The listener process (dist/main.js) watching ${listener.services} labelled services created in the real Swarm with 0 replicas (so the machine is not flooded with containers); VmRSS from /proc; reconcile every 5 s, CPU of 3 passes.`,
+    figures: [
+      { name: 'listener RSS, idle (MB)', value: listener.idleMb.toFixed(1) },
+      {
+        name: `listener RSS watching ${listener.services} labelled services (MB)`,
+        value: listener.loadedMb.toFixed(1),
+      },
+      {
+        name: `listener CPU per reconcile pass watching ${listener.services} services (s)`,
+        value: listener.passCpu.toFixed(2),
+      },
+    ],
   };
 }
