@@ -66,6 +66,58 @@ const shortHash = (h: string): string => h.slice(0, 12);
 const readiness = (n: NodeView): string =>
   !n.ready ? 'not ready' : n.inSync === false ? 'ready, out of sync with the listener' : 'ready';
 
+/**
+ * A table with one header row and `rows`; with no rows and an `empty` text, one row saying it
+ * across every column.
+ */
+function table(headers: readonly string[], rows: readonly Safe[], empty?: string): Safe {
+  const body =
+    rows.length === 0 && empty !== undefined
+      ? html`<tr>
+          <td colspan="${headers.length}" class="none">${empty}</td>
+        </tr>`
+      : rows;
+  return html`<table>
+    <thead>
+      <tr>
+        ${headers.map((h) => html`<th>${h}</th>`)}
+      </tr>
+    </thead>
+    <tbody>
+      ${body}
+    </tbody>
+  </table>`;
+}
+
+const ROUTE_COLUMNS = [
+  'Service',
+  'Mode',
+  'Paths',
+  'Domains',
+  'Ports',
+  'Auth',
+  'Servers (address, state, sessions)',
+] as const;
+const PROBLEM_COLUMNS = ['Service', 'Kind', 'Code', 'Parameter', 'Reason', 'Since'] as const;
+const CHANGE_COLUMNS = [
+  'Time',
+  'Operation',
+  'Service',
+  'Outcome',
+  'Request id',
+  'State version',
+  'Message',
+] as const;
+const PEER_COLUMNS = [
+  'Replica',
+  'Host',
+  'Readiness',
+  'State',
+  'Version',
+  'Services',
+  'Listener sync',
+] as const;
+
 function server(s: ServerView): Safe {
   return html`<li class="server ${s.up ? 'up' : 'down'}" data-addr="${s.addr}">
     <code>${s.addr}</code> <span class="state">${s.status}</span>
@@ -106,31 +158,10 @@ function routesSection(s: StatusSnapshot): Safe {
   const warn = s.haproxyError
     ? html`<p class="alert">HAProxy's runtime API did not answer: ${s.haproxyError}</p>`
     : '';
-  const rows =
-    s.routes.length > 0
-      ? s.routes.map((r) => routeRow(r, s.haproxyError === undefined))
-      : html`<tr>
-          <td colspan="7" class="none">no services yet</td>
-        </tr>`;
+  const rows = s.routes.map((r) => routeRow(r, s.haproxyError === undefined));
   return html`<section id="routes">
     <h2>Routes <small>${s.routes.length}</small></h2>
-    ${warn}
-    <table>
-      <thead>
-        <tr>
-          <th>Service</th>
-          <th>Mode</th>
-          <th>Paths</th>
-          <th>Domains</th>
-          <th>Ports</th>
-          <th>Auth</th>
-          <th>Servers (address, state, sessions)</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${rows}
-      </tbody>
-    </table>
+    ${warn} ${table(ROUTE_COLUMNS, rows, 'no services yet')}
   </section>`;
 }
 
@@ -146,29 +177,9 @@ function problemRow(p: ProblemView): Safe {
 }
 
 function problemsSection(s: StatusSnapshot): Safe {
-  const rows =
-    s.problems.length > 0
-      ? s.problems.map(problemRow)
-      : html`<tr>
-          <td colspan="6" class="none">none</td>
-        </tr>`;
   return html`<section id="problems">
     <h2>Rejected and warned services <small>${s.problems.length}</small></h2>
-    <table>
-      <thead>
-        <tr>
-          <th>Service</th>
-          <th>Kind</th>
-          <th>Code</th>
-          <th>Parameter</th>
-          <th>Reason</th>
-          <th>Since</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${rows}
-      </tbody>
-    </table>
+    ${table(PROBLEM_COLUMNS, s.problems.map(problemRow), 'none')}
   </section>`;
 }
 
@@ -186,30 +197,9 @@ function changeRow(c: ChangeEntry): Safe {
 }
 
 function changesSection(s: StatusSnapshot): Safe {
-  const rows =
-    s.changes.length > 0
-      ? s.changes.map(changeRow)
-      : html`<tr>
-          <td colspan="7" class="none">no change since start</td>
-        </tr>`;
   return html`<section id="changes">
     <h2>Last changes</h2>
-    <table>
-      <thead>
-        <tr>
-          <th>Time</th>
-          <th>Operation</th>
-          <th>Service</th>
-          <th>Outcome</th>
-          <th>Request id</th>
-          <th>State version</th>
-          <th>Message</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${rows}
-      </tbody>
-    </table>
+    ${table(CHANGE_COLUMNS, s.changes.map(changeRow), 'no change since start')}
   </section>`;
 }
 
@@ -219,7 +209,7 @@ function peerRow(p: PeerView): Safe {
   if (!n)
     return html`<tr class="${classes}" data-address="${p.address}">
       <td class="c-address">${p.address}</td>
-      <td colspan="6" class="down">unreachable: ${p.error ?? 'no answer'}</td>
+      <td colspan="${PEER_COLUMNS.length - 1}" class="down">unreachable: ${p.error ?? 'no answer'}</td>
     </tr>`;
   const l = n.listener;
   return html`<tr class="${classes}" data-address="${p.address}" data-hash="${n.hash}">
@@ -260,23 +250,7 @@ function clusterSection(c: ClusterView, node: NodeView): Safe {
     <h2>
       Cluster <small><code>tasks.${c.serviceName}</code></small> ${badge}
     </h2>
-    ${c.error ? html`<p class="alert">${c.error}</p>` : ''}
-    <table>
-      <thead>
-        <tr>
-          <th>Replica</th>
-          <th>Host</th>
-          <th>Readiness</th>
-          <th>State</th>
-          <th>Version</th>
-          <th>Services</th>
-          <th>Listener sync</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${c.peers.map(peerRow)}
-      </tbody>
-    </table>
+    ${c.error ? html`<p class="alert">${c.error}</p>` : ''} ${table(PEER_COLUMNS, c.peers.map(peerRow))}
     ${listenerLine(node)}
   </section>`;
 }

@@ -97,6 +97,27 @@ describe('status page renderer', () => {
     );
   });
 
+  it('gives every table one header row, and an empty one a row across all its columns', () => {
+    const empty = { ...snapshotWith((f) => f), routes: [], problems: [], changes: [] };
+    const page = statusMainHtml(empty);
+    const sections = [...page.matchAll(/<section id="([a-z]+)">([\s\S]*?)<\/section>/g)];
+    expect(sections.map((m) => m[1])).toEqual(['cluster', 'routes', 'problems', 'changes']);
+    const columns = (section: string): number => section.match(/<th>/g)?.length ?? 0;
+    const spans = (section: string): number[] =>
+      [...section.matchAll(/colspan="(\d+)"/g)].map((m) => Number(m[1]));
+    const by = Object.fromEntries(sections.map((m) => [m[1], m[2] ?? '']));
+    expect(by.routes).toContain('no services yet');
+    expect(by.problems).toContain('>none<');
+    expect(by.changes).toContain('no change since start');
+    for (const id of ['routes', 'problems', 'changes']) {
+      expect(columns(by[id])).toBeGreaterThan(1);
+      expect(spans(by[id])).toEqual([columns(by[id])]);
+    }
+    // An unreachable replica: its address, then one cell across the other columns.
+    expect(spans(by.cluster)).toEqual([columns(by.cluster) - 1]);
+    expect(statusMainHtml(snapshotWith((f) => f))).not.toMatch(/class="none">(none|no services yet)</);
+  });
+
   it('allows only its own script and stylesheet', () => {
     expect(CONTENT_SECURITY_POLICY).toContain("default-src 'none'");
     expect(CONTENT_SECURITY_POLICY).toContain("script-src 'self'");
