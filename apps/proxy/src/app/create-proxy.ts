@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { ServiceSpec } from '@flowproxy/protocol';
 import { authorizationHeaders, createLogger, type ApiCredentials, type Logger } from '@flowproxy/runtime';
 import { API_PREFIX, createApp } from '../api/app.js';
-import { renderConfig } from '../config/render.js';
+import { incrementalRenderer } from '../config/render.js';
 import { ProxyControl } from '../control/control.js';
 import { createDistribute } from '../distribute/distribute.js';
 import { dnsPeers, staticPeers } from '../distribute/peers.js';
@@ -84,7 +84,7 @@ export function createProxy(cfg: ProxyConfig, opts: ProxyOptions = {}): ProxyHan
     configDir: cfg.configDir,
     certsDir: cfg.certsDir,
     scratchDir: join(cfg.runtimeDir, 'scratch'),
-    render: makeRender(cfg, renderConfig, logger),
+    render: makeRender(cfg, incrementalRenderer(), logger),
     check: (file) => checkConfig(cfg.haproxyBin, file),
     // Before HAProxy first starts (start-up, see startUp) a change only writes the files it will
     // be started with; after that every reload waits for the start.

@@ -23,8 +23,9 @@ import { backendName, httpsBackendName } from './names.js';
 import { compareServices } from './order.js';
 import { d, plain } from './words.js';
 import type { RenderInput, RenderService } from './settings.js';
+import type { ServiceBuildCache } from './build-cache.js';
 
-interface BuiltService {
+export interface BuiltService {
   readonly rs: RenderService;
   readonly backends: BackendModel[];
   readonly userlist?: UserlistModel;
@@ -36,13 +37,30 @@ interface BuiltService {
   readonly names: string[];
 }
 
+/** What building one service gave: its sections and warnings, or the error that leaves it out. */
+export type Built =
+  | { readonly ok: true; readonly built: BuiltService; readonly warnings: readonly string[] }
+  | { readonly ok: false; readonly error: RenderError };
+
+/** A service built alone, its warnings kept for the caller (and a cache) instead of emitted. */
+function buildAlone(rs: RenderService, input: RenderInput, globalUsers: UserlistModel | undefined): Built {
+  const warnings: string[] = [];
+  try {
+    const built = buildService(rs, input, globalUsers, (m) => warnings.push(m));
+    return { ok: true, built, warnings };
+  } catch (e) {
+    if (!(e instanceof RenderError)) throw e;
+    return { ok: false, error: e };
+  }
+}
+
 /**
  * Builds one service completely or throws: a service is never half in the config. Its backends,
- * userlist, routes and tcp frontends come out together.
+ * userlist, routes and tcp frontends come out together. Nothing in it depends on the other
+ * services or on its rank among them (the assembly orders routes), so it can be memoized.
  */
 function buildService(
   rs: RenderService,
-  position: number,
   input: RenderInput,
   globalUsers: UserlistModel | undefined,
   warn: (m: string) => void,
@@ -102,7 +120,7 @@ function buildService(
       tcp.push({ port: dest.srcPort, mode: dest.reqMode, dest: { spec, dest } });
     }
   }
-  const http = serviceHttpRoutes(spec, position, s, localWarn);
+  const http = serviceHttpRoutes(spec, s, localWarn);
   // ACLs, map keys and tcp names are plain data until rendered: check them now, so a bad value
   // drops this service instead of failing the whole render.
   for (const a of [...http.acls, ...backends.flatMap((b) => b.acls)]) d('acl', a.name, ...a.criterion);
@@ -158,8 +176,10 @@ function tcpGroups(
  * The whole configuration model for a routing state. Pure: same input, same model, whatever the
  * order of `input.services`. A service whose values cannot be rendered safely, or whose names
  * collide with a service earlier in upstream order, is left out and reported in `warnings`.
+ * With a `cache` each service's sections are built once per spec (build-cache.ts); the model is
+ * the same as without.
  */
-export function buildModel(input: RenderInput): HaproxyModel {
+export function buildModel(input: RenderInput, cache?: ServiceBuildCache<Built>): HaproxyModel {
   const s = input.settings;
   const warnings: string[] = [];
   const warn = (m: string): void => {
@@ -183,26 +203,31 @@ export function buildModel(input: RenderInput): HaproxyModel {
   const claimed = new Map<string, string>(
     globalUsers ? [[`userlist:${globalUsers.name}`, 'USERS (global)']] : [],
   );
-  ordered.forEach((rs, position) => {
-    try {
-      const b = buildService(rs, position, input, globalUsers, warn);
-      const clash = b.names.find((n) => claimed.has(n));
-      if (clash) {
-        reject(
-          rs.spec.serviceName,
-          `${clash.replace(':', ' ')} is already used by service ${claimed.get(clash)} (set a distinct aclName)`,
-          'aclName',
-        );
-        return;
-      }
-      b.names.forEach((n) => claimed.set(n, rs.spec.serviceName));
-      built.push(b);
-    } catch (e) {
-      if (!(e instanceof RenderError)) throw e;
+  cache?.begin(s);
+  for (const rs of ordered) {
+    const result = cache
+      ? cache.get(rs, () => buildAlone(rs, input, globalUsers))
+      : buildAlone(rs, input, globalUsers);
+    if (!result.ok) {
+      const e = result.error;
       const param = e.at.param ?? (e.at.value !== undefined ? blameParam(rs.spec, e.at.value) : undefined);
       reject(rs.spec.serviceName, e.message, param);
+      continue;
     }
-  });
+    const b = result.built;
+    result.warnings.forEach(warn);
+    const clash = b.names.find((n) => claimed.has(n));
+    if (clash) {
+      reject(
+        rs.spec.serviceName,
+        `${clash.replace(':', ' ')} is already used by service ${claimed.get(clash)} (set a distinct aclName)`,
+        'aclName',
+      );
+      continue;
+    }
+    b.names.forEach((n) => claimed.set(n, rs.spec.serviceName));
+    built.push(b);
+  }
 
   // tcp/sni frontends, one per srcPort; a port claimed by both modes goes to the first service.
   const tcpByPort = new Map<number, { mode: 'tcp' | 'sni'; dests: TcpDest[] }>();

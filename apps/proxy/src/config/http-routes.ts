@@ -48,7 +48,6 @@ export interface RankedRoute {
   readonly tier: Tier;
   /** 0 when the route has conditions beyond its path, 1 for a bare path (only used in TIER.rootAcl). */
   readonly generic: number;
-  readonly position: number;
   readonly line: Directive;
 }
 
@@ -178,10 +177,12 @@ export interface ServiceHttpRoutes {
   readonly defaultBackend?: string;
 }
 
-/** The http routes of one service; `position` is its rank in upstream order. Throws RenderError on unsafe values. */
+/**
+ * The http routes of one service. Throws RenderError on unsafe values. Independent of the other
+ * services: the assembly ranks them by the service's place in upstream order.
+ */
 export function serviceHttpRoutes(
   spec: ServiceSpec,
-  position: number,
   s: ProxySettings,
   warn: (m: string) => void,
 ): ServiceHttpRoutes {
@@ -219,7 +220,7 @@ export function serviceHttpRoutes(
           // A bare `/` catches everything: it stays an ACL so it can rank after the domain maps.
           const url = `url_${spec.aclName}${port}_${dest.index}`;
           acls.push({ name: url, criterion: ['path_beg', '/'] });
-          ranked.push({ tier: TIER.rootAcl, generic: 1, position, line: d('use_backend', be, 'if', url) });
+          ranked.push({ tier: TIER.rootAcl, generic: 1, line: d('use_backend', be, 'if', url) });
         }
       }
       continue;
@@ -228,7 +229,7 @@ export function serviceHttpRoutes(
       const c = destinationCondition(spec, dest, algo, false);
       acls.push(...c.acls);
       const line = d('use_backend', backendName(spec.aclName, dest.port, dest.index), 'if', ...c.cond);
-      ranked.push({ tier, generic: c.extra ? 0 : 1, position, line });
+      ranked.push({ tier, generic: c.extra ? 0 : 1, line });
     }
     if (dest.httpsPort !== undefined) {
       const c = destinationCondition(spec, dest, algo, true);
@@ -239,7 +240,7 @@ export function serviceHttpRoutes(
         'if',
         ...c.cond,
       );
-      ranked.push({ tier, generic: 0, position, line });
+      ranked.push({ tier, generic: 0, line });
     }
   }
   return {
@@ -288,9 +289,9 @@ export function assembleHttpRouting(
       backend: v.backend,
     }));
   const lookups: Directive[] = [];
-  const mapRoutes: RankedRoute[] = [];
+  const mapRoutes: (RankedRoute & { position: number })[] = [];
   const lookup = (file: string, variable: string, expr: string, tier: Tier): void => {
-    if (entries(file).length === 0) return;
+    if ((maps.get(file)?.size ?? 0) === 0) return;
     lookups.push(d('http-request', `set-var(${variable})`, expr.replace('$MAP', `${s.configDir}/${file}`)));
     mapRoutes.push({
       tier,
@@ -299,7 +300,7 @@ export function assembleHttpRouting(
       line: d('use_backend', `%[var(${variable})]`, 'if', '{', `var(${variable})`, '-m', 'found', '}'),
     });
   };
-  if (entries(MAP_FILES.hostPaths).length > 0) {
+  if ((maps.get(MAP_FILES.hostPaths)?.size ?? 0) > 0) {
     lookups.push(d('http-request', `set-var-fmt(${MAP_VARS.hostPath})`, quoted(`%[${HOST},lower]%[path]`)));
   }
   lookup(
@@ -311,7 +312,9 @@ export function assembleHttpRouting(
   lookup(MAP_FILES.paths, MAP_VARS.paths, 'path,map_beg($MAP)', TIER.pathMap);
   lookup(MAP_FILES.hosts, MAP_VARS.hosts, `${HOST},lower,map_str($MAP)`, TIER.hostMap);
 
-  const all = [...services.flatMap((x) => x.ranked), ...mapRoutes].sort(
+  // A service's position in `services` (upstream order) breaks ties within a tier.
+  const ranked = services.flatMap((x, position) => x.ranked.map((r) => ({ ...r, position })));
+  const all = [...ranked, ...mapRoutes].sort(
     (a, b) =>
       a.tier - b.tier || (a.tier === TIER.rootAcl ? a.generic - b.generic : 0) || a.position - b.position,
   );

@@ -12,7 +12,16 @@ export const isWellKnown = (spec: ServiceSpec): boolean =>
 /** Upstream's last rank: a `/` path (also implied by a domain without path) catches everything. */
 export const isRootService = (spec: ServiceSpec): boolean => paths(spec).includes('/');
 
-const rank = (spec: ServiceSpec): number => (isWellKnown(spec) ? 0 : isRootService(spec) ? 2 : 1);
+// Sorting 10,000 services compares about 140,000 pairs: each spec's rank is computed once.
+const ranks = new WeakMap<ServiceSpec, number>();
+function rank(spec: ServiceSpec): number {
+  let r = ranks.get(spec);
+  if (r === undefined) {
+    r = isWellKnown(spec) ? 0 : isRootService(spec) ? 2 : 1;
+    ranks.set(spec, r);
+  }
+  return r;
+}
 
 const byteCompare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 

@@ -37,6 +37,22 @@ function frontend(f: FrontendModel): string[] {
   ]);
 }
 
+/**
+ * Text of backend sections by model object. Models are immutable and a memoized build
+ * (build-cache.ts) hands the same objects to every render until the service changes, so at 10,000
+ * services a render writes out the changed sections only.
+ */
+const backendText = new WeakMap<BackendModel, string>();
+
+function backendSection(b: BackendModel): string {
+  let text = backendText.get(b);
+  if (text === undefined) {
+    text = backend(b).join('\n');
+    backendText.set(b, text);
+  }
+  return text;
+}
+
 function backend(b: BackendModel): string[] {
   return section(d('backend', b.name), [
     ...b.settings,
@@ -95,14 +111,17 @@ export function modelLineCount(m: HaproxyModel): number {
 export function render(m: HaproxyModel): RenderedConfig {
   const byName = <T extends { name: string }>(xs: readonly T[]): T[] =>
     [...xs].sort((a, b) => byteCompare(a.name, b.name));
-  const lines = [
+  // Joined per section: the same bytes as joining all their lines, with backends' text reused.
+  const parts = [
     HEADER,
-    ...section(d('global'), m.global),
-    ...section(d('defaults'), m.defaults),
-    ...section(d('resolvers', m.resolvers.name), m.resolvers.lines),
-    ...byName(m.userlists).flatMap(userlist),
-    ...byName(m.frontends).flatMap(frontend),
-    ...byName(m.backends).flatMap(backend),
+    ...[
+      section(d('global'), m.global),
+      section(d('defaults'), m.defaults),
+      section(d('resolvers', m.resolvers.name), m.resolvers.lines),
+      ...byName(m.userlists).map(userlist),
+      ...byName(m.frontends).map(frontend),
+    ].map((lines) => lines.join('\n')),
+    ...byName(m.backends).map(backendSection),
   ];
   const files: Record<string, string> = {};
   for (const name of Object.keys(m.maps).sort(byteCompare)) {
@@ -112,7 +131,7 @@ export function render(m: HaproxyModel): RenderedConfig {
   if (m.crtList) files[CRT_LIST_FILE] = m.crtList.map((c) => `${c}\n`).join('');
   for (const [name, content] of Object.entries(m.extraFiles ?? {})) files[name] = content;
   return {
-    haproxyCfg: lines.join('\n'),
+    haproxyCfg: parts.join('\n'),
     files,
     warnings: [...m.warnings],
     rejections: [...m.rejections],

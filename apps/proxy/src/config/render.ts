@@ -1,4 +1,5 @@
-import { buildModel } from './build-model.js';
+import { ServiceBuildCache } from './build-cache.js';
+import { buildModel, type Built } from './build-model.js';
 import { render } from './render-model.js';
 import type { RenderedConfig, RenderInput } from './settings.js';
 
@@ -9,6 +10,16 @@ import type { RenderedConfig, RenderInput } from './settings.js';
  */
 export function renderConfig(input: RenderInput): RenderedConfig {
   return render(buildModel(input));
+}
+
+/**
+ * renderConfig with a memory: each service's sections are built and written out once per spec
+ * and reused by later renders (same bytes as renderConfig). One per proxy: the cache follows the
+ * settings of the last render.
+ */
+export function incrementalRenderer(): (input: RenderInput) => RenderedConfig {
+  const cache = new ServiceBuildCache<Built>();
+  return (input) => render(buildModel(input, cache));
 }
 
 export { buildModel } from './build-model.js';

@@ -1,7 +1,13 @@
 import { describe, it, expect } from '@jest/globals';
 import fc from 'fast-check';
 import { parseServiceSpec } from '@flowproxy/protocol';
-import { buildModel, modelLineCount, render, renderConfig } from '../../../src/config/render.js';
+import {
+  buildModel,
+  incrementalRenderer,
+  modelLineCount,
+  render,
+  renderConfig,
+} from '../../../src/config/render.js';
 import type { RenderService } from '../../../src/config/settings.js';
 import { SETTINGS, svc } from './fixtures.js';
 import { specArb } from './arbitraries.js';
@@ -119,6 +125,50 @@ describe('determinism', () => {
   it('renders the same bytes twice', () => {
     expect(renderConfig({ settings: SETTINGS, services })).toEqual(
       renderConfig({ settings: SETTINGS, services }),
+    );
+  });
+});
+
+describe('incremental rendering', () => {
+  const pool = [
+    svc({ serviceName: 'a', servicePath: '/a', port: 80 }),
+    svc({ serviceName: 'a', servicePath: '/a,/a2', port: 80 }),
+    svc({ serviceName: 'b', serviceDomain: 'b.com', port: 80, users: 'u:p' }),
+    svc({ serviceName: 'b', serviceDomain: 'b.com', port: 80, users: 'u:q' }),
+    svc({ serviceName: 'c', servicePath: '/', port: 80 }),
+    svc({ serviceName: 'd', servicePath: '/.well-known/x', port: 80 }),
+    svc({ serviceName: 'e', servicePath: '/e', userAgent: 'x', port: 80 }),
+    svc({ serviceName: 'f', port: 6379, srcPort: 6379, reqMode: 'tcp' }),
+    svc({ serviceName: 'g', serviceDomain: 'g.com', servicePath: '/g', port: 80 }),
+    svc({ serviceName: 'h', servicePath: '/a', port: 81 }),
+    svc({ serviceName: 'i', aclName: 'a', servicePath: '/i', port: 80 }),
+    svc({ serviceName: 'j', servicePath: '/j', port: 80, backendExtra: 'http-request deny' }),
+    svc({ serviceName: 'k', servicePath: '/k', port: 80, isDefaultBackend: true }),
+    svc({ serviceName: 'l', servicePath: '/l', port: 80, isDefaultBackend: true }),
+  ];
+  // The same spec with other resolved users (its secret rotated): a new userlist, not the cached one.
+  const b = pool[2] as (typeof pool)[number];
+  pool.push({ ...b, users: [{ user: 'u', password: 'rotated' }] });
+  const settingsArb = fc.record({
+    configDir: fc.constantFrom('/cfg', '/tmp/check-1'),
+    httpsOnly: fc.boolean(),
+    users: fc.constantFrom([], [{ user: 'g', password: 'pw' }]),
+  });
+
+  it('renders the same bytes as a fresh render, state after state', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.subarray(pool), settingsArb), { minLength: 1, maxLength: 8 }),
+        (states) => {
+          // One renderer for the whole sequence: its cache must never leak an earlier state.
+          const incremental = incrementalRenderer();
+          for (const [services, over] of states) {
+            const input = { settings: { ...SETTINGS, ...over }, services };
+            expect(incremental(input)).toEqual(renderConfig(input));
+          }
+        },
+      ),
+      { numRuns: 200, seed: 15 },
     );
   });
 });
