@@ -101,8 +101,6 @@ async function main(): Promise<void> {
     const registerSeconds = await register(p1000, 1, 1000, backend.port);
     log(`1. data-plane overhead`);
     sections.push(await dataPlane(p1, backend, { rounds: q(2, 10), seconds: q(1, 2) }));
-    log('2. route-table scale');
-    sections.push(await routeScale({ 1: p1, 100: p100, 1000: p1000 }, { rounds: q(2, 5), seconds: q(1, 3) }));
     log('3. reconfigure latency');
     const records: Record<string, string[]> = {};
     sections.push(await reconfigureLatency(p1, dns, records, backend.port, { services: q(5, 20) }));
@@ -147,15 +145,45 @@ async function main(): Promise<void> {
     sections.push(await hitless(pHit, backend.port, { changes: q(30, 100), reloads: q(5, 20) }));
     log('5. burst');
     sections.push(await burst(pHit, backend.port, { services: 100, rounds: q(1, 3) }));
-    log('6. one change at 1,000 services');
-    sections.push(await oneChange(p1000, registerSeconds, backend.port, { rounds: q(3, 5) }));
+    // Scale x10: 5,000 path + 5,000 domain services (a tenth of that in the quick run).
+    const big = q(500, 5000);
+    const pBig = await start();
+    log(`registering ${big * 2} services`);
+    // Registered after sections 1-5: its HAProxy health-checks every server each second, which
+    // would load the machine under the latency and reload measurements of the small proxies.
+    const registerBig = await register(pBig, 1, big, backend.port);
+    log('2. route-table scale');
+    sections.push(
+      await routeScale(
+        [
+          { n: 1, proxy: p1 },
+          { n: 100, proxy: p100 },
+          { n: 1000, proxy: p1000 },
+          { n: big, proxy: pBig },
+        ],
+        { rounds: q(2, 5), seconds: q(1, 3) },
+      ),
+    );
+    log('6. one change at scale');
+    sections.push(
+      await oneChange(
+        [
+          { proxy: p1000, services: 2000, registerSeconds },
+          { proxy: pBig, services: big * 2, registerSeconds: registerBig },
+        ],
+        backend.port,
+        { rounds: q(3, 5) },
+      ),
+    );
     log('7. memory');
     const listener = dockerAnswers()
       ? await listenerMemory({ services: q(20, 200), image: 'flowproxy/base:bookworm' }).catch(
           (e: Error) => (log(`listener memory skipped: ${e.message}`), undefined),
         )
       : undefined;
-    sections.push(memory(p1, p1000, listener));
+    sections.push(memory(p1, p1000, listener, { proxy: pBig, services: big * 2 }));
+    await pBig.stop();
+    proxies.splice(proxies.indexOf(pBig), 1);
     log('7b. listener at 1,000 and 10,000 services (fake Docker engine)');
     sections.push(
       await listenerScale({ sizes: q([200], [1000, 10_000]), passes: 3, changes: q(3, 10) }).catch(
@@ -203,6 +231,8 @@ function report(
   write: (r: Results) => { json: string; md: string },
 ): void {
   const haproxy = execFileSync('haproxy', ['-v']).toString().split('\n')[0] ?? 'haproxy';
+  // In report order (section 2 runs late, after the proxy with the most services is registered).
+  sections.sort((a, b) => parseFloat(a.title) - parseFloat(b.title));
   const results: Results = {
     date: new Date().toISOString().slice(0, 19),
     quick,

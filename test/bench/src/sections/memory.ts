@@ -13,6 +13,7 @@ export function memory(
   idle: StartedProxy,
   big: StartedProxy,
   listener: { idleMb: number; loadedMb: number; services: number; passCpu: number } | undefined,
+  largest?: { proxy: StartedProxy; services: number },
 ): Section {
   const figures: Section['figures'] = [
     { name: 'proxy control plane RSS, idle (MB)', value: rssMb(idle.process.pid).toFixed(1) },
@@ -25,6 +26,22 @@ export function memory(
     { name: 'HAProxy master + workers RSS, idle (MB)', value: haproxyRss(idle).toFixed(1) },
     { name: 'HAProxy master + workers RSS at 2,000 services (MB)', value: haproxyRss(big).toFixed(1) },
   ];
+  if (largest) {
+    const at = largest.services.toLocaleString('en-US');
+    const mb = rssMb(largest.proxy.process.pid);
+    figures.push(
+      {
+        name: `proxy control plane RSS at ${at} services (MB)`,
+        value: mb.toFixed(1),
+        target: '< 150',
+        pass: mb < 150,
+      },
+      {
+        name: `HAProxy master + workers RSS at ${at} services (MB)`,
+        value: haproxyRss(largest.proxy).toFixed(1),
+      },
+    );
+  }
   if (listener) {
     figures.push({ name: 'listener RSS, idle (MB)', value: listener.idleMb.toFixed(1) });
     figures.push({
