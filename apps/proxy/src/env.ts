@@ -423,8 +423,8 @@ export const PROXY_ENV = {
   reloadDelayMs: v({
     name: 'RELOAD_DELAY_MS',
     parse: int(0, 10000),
-    default: 20,
-    doc: 'Changes arriving within this window (or during a reload) are applied together in one reload',
+    default: 0,
+    doc: 'Changes arriving within this window after an idle moment (or while a batch is applied) are applied together in one reload; 0: a change arriving when nothing is in flight is applied at once, and the ones arriving meanwhile form the next batch',
   }),
   hardStopAfter: v({
     name: 'HARD_STOP_AFTER',

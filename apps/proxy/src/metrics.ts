@@ -30,6 +30,12 @@ export function createMetrics() {
       buckets: [0.05, 0.1, 0.2, 0.3, 0.5, 1, 2, 5],
       registers: [registry],
     }),
+    runtimeUpdates: new Counter({
+      name: 'flowproxy_runtime_updates_total',
+      help: 'Changes applied through the HAProxy runtime API without a reload (applied), or refused by it and reloaded instead (fallback)',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
     validations: new Counter({
       name: 'flowproxy_validations_total',
       help: 'haproxy -c runs by outcome',

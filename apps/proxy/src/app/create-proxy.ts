@@ -13,6 +13,7 @@ import type { ProxyConfig } from '../env.js';
 import { PROXY_ERRORS } from '../errors/catalogue.js';
 import { checkConfig } from '../haproxy/check.js';
 import { HaproxyError, HaproxyMaster, runtimePaths } from '../haproxy/master.js';
+import { applyMapEdits, RuntimeApiError } from '../haproxy/runtime-api.js';
 import {
   acquireRuntimeLock,
   ensureRuntimeDir,
@@ -80,6 +81,7 @@ export function createProxy(cfg: ProxyConfig, opts: ProxyOptions = {}): ProxyHan
     preferCerts(usable(listCerts(cfg.certsDir, cfg.secretsDir, cfg.certs)), cfg.preferredCertificate);
   const statePath = stateFile(cfg.configDir);
   let haproxyStarted: Promise<unknown> | undefined;
+  let haproxyServing = false;
   const pipeline = new ReloadPipeline({
     configDir: cfg.configDir,
     certsDir: cfg.certsDir,
@@ -89,6 +91,18 @@ export function createProxy(cfg: ProxyConfig, opts: ProxyOptions = {}): ProxyHan
     // Before HAProxy first starts (start-up, see startUp) a change only writes the files it will
     // be started with; after that every reload waits for the start.
     reload: () => (haproxyStarted ? haproxyStarted.then(() => master.reload()) : Promise.resolve()),
+    // Map edits: the files are written first (pipeline), so before the start there is nothing else
+    // to do; while HAProxy starts it may or may not have read them, so that case reloads.
+    runtime: (edits) =>
+      !haproxyStarted
+        ? Promise.resolve()
+        : !haproxyServing
+          ? Promise.reject(new RuntimeApiError('HAProxy is starting'))
+          : applyMapEdits(
+              runtimePaths(cfg.runtimeDir).masterSock,
+              edits,
+              (file) => `${cfg.configDir}/${file}`,
+            ),
     listCerts: certs,
     persist: (services) => saveState(statePath, services),
     delayMs: cfg.reloadDelayMs,
@@ -261,6 +275,7 @@ export function createProxy(cfg: ProxyConfig, opts: ProxyOptions = {}): ProxyHan
     const starting = master.startOrAdopt();
     haproxyStarted = starting.catch(() => undefined);
     const how = await starting;
+    haproxyServing = true;
     master.onRestart = () =>
       logger.warn('HAProxy was restarted with the current configuration', { event: 'haproxy.restart' });
     logger.info('HAProxy serving', {

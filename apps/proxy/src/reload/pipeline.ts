@@ -8,6 +8,7 @@ import type { RenderedConfig } from '../config/settings.js';
 import { failure, type Failure } from '../control/result.js';
 import { PROXY_ERRORS } from '../errors/catalogue.js';
 import type { CheckResult } from '../haproxy/check.js';
+import type { MapEdit } from '../haproxy/runtime-api.js';
 import { linesOf, summarizeCheckOutput } from '../haproxy/check.js';
 import type { Metrics } from '../metrics.js';
 import { Rejections, type Rejection } from '../state/rejections.js';
@@ -15,6 +16,7 @@ import { applyChanges, stateHash, type Change, type Services } from '../state/ro
 import { findRefused, type Verdict } from './bisect.js';
 import { Coalescer, requestIds, type Pending } from './coalesce.js';
 import { CFG_NAME, readIfExists, relocate, sameRendered, writeRendered } from './files.js';
+import { runtimePlan } from './runtime-plan.js';
 import { LiveWriter, ReloadFailedError } from './writer.js';
 
 /** Where a render places its files: the live config directory, or a scratch directory for `haproxy -c`. */
@@ -33,6 +35,11 @@ export interface PipelineDeps {
   readonly check: (cfgFile: string) => Promise<CheckResult>;
   /** Reloads HAProxy with the files just written; rejects when it refused them. */
   readonly reload: () => Promise<void>;
+  /**
+   * Applies map edits to the running HAProxy (runtime API); rejects when any is refused. Without
+   * it every change reloads.
+   */
+  readonly runtime?: (edits: readonly MapEdit[]) => Promise<void>;
   /** Certificate files currently on disk, in crt-list order. */
   readonly listCerts: () => string[];
   readonly persist: (services: Services) => void;
@@ -214,6 +221,21 @@ export class ReloadPipeline {
       this.settle(batch, whole, false);
       return;
     }
+    // Hot path: only map entries differ (a path or domain of an existing service): HAProxy takes
+    // them at runtime, no check and no reload. Anything the runtime API refuses goes on below.
+    if (candidate && !force && (await this.applyAtRuntime(candidate, batch))) {
+      this.settle(batch, whole, false, () =>
+        this.deps.logger.info('applied at runtime', {
+          event: 'runtime',
+          outcome: 'ok',
+          changes: batch.length,
+          durationMs: Math.round(Number(process.hrtime.bigint() - started) / 1e6),
+          version: this.versionN,
+          requestIds: requestIds(batch),
+        }),
+      );
+      return;
+    }
     const search = await findRefused(batch, (accepted, candidates) =>
       this.check(
         this.committed,
@@ -272,6 +294,37 @@ export class ReloadPipeline {
         requestIds: requestIds(accepted),
       }),
     );
+  }
+
+  /**
+   * Writes the candidate's files, then sends its map edits to HAProxy: files first, so a reload
+   * that comes after (ours, a restart of HAProxy, an adopting control plane) includes the change,
+   * and the files always hold what runs. False (nothing live yet, or the runtime API refused) means
+   * the batch needs a reload; the files then already hold its target state, and a failed reload
+   * restores the running ones.
+   */
+  private async applyAtRuntime(candidate: RenderedConfig, batch: readonly Item[]): Promise<boolean> {
+    const runtime = this.deps.runtime;
+    if (!runtime || !this.running) return false;
+    const edits = runtimePlan(this.running, candidate);
+    if (!edits) return false;
+    writeRendered(this.deps.configDir, candidate, this.running);
+    try {
+      await runtime(edits);
+    } catch (e) {
+      this.deps.metrics.runtimeUpdates.inc({ outcome: 'fallback' });
+      this.deps.logger.warn('runtime API refused the change: reloading instead', {
+        event: 'runtime',
+        outcome: 'fallback',
+        edits: edits.length,
+        error: (e as Error).message,
+        requestIds: requestIds(batch),
+      });
+      return false;
+    }
+    this.deps.metrics.runtimeUpdates.inc({ outcome: 'applied' });
+    this.running = candidate;
+    return true;
   }
 
   /** Commits `services` and answers the accepted changes (an accepted change clears its service's rejection). */

@@ -89,10 +89,11 @@ describe('reloads', () => {
     const before = await reloadsOk();
     const loops = [loop(keepAlive), loop(keepAlive), loop(false), loop(false)];
     for (let i = 0; i < 20; i++) {
-      // Each call changes the config (a new path for web) and answers after its reload.
+      // Each call changes web's backend section (a path alone would be a map entry, applied
+      // without a reload) and answers after its reload.
       const r = await api(
         proxy.apiUrl,
-        `reconfigure?serviceName=web&servicePath=/web,/extra${i}&port=${port}`,
+        `reconfigure?serviceName=web&servicePath=/web&port=${port}&timeoutServer=${20 + i}`,
       );
       expect(r.status).toBe(200);
     }
