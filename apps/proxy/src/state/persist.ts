@@ -1,17 +1,23 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { ServiceSpec } from '@flowproxy/protocol';
+import { canonicalJsonOfFrozen } from './hash.js';
 import { sortedServices, type Services } from './routing-state.js';
 
 const FORMAT = 1;
 
 export const stateFile = (configDir: string): string => join(configDir, 'state.json');
 
-/** Writes the accepted services atomically (temp file + rename): a crash leaves the old or the new file. */
+/**
+ * Writes the accepted services atomically (temp file + rename): a crash leaves the old or the new
+ * file. One service per line, in the canonical JSON the state hash already computed for it (specs
+ * are immutable), so saving 10,000 services after one change serializes one.
+ */
 export function saveState(file: string, services: Services): void {
   mkdirSync(dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify({ format: FORMAT, services: sortedServices(services) }, null, 1));
+  const lines = sortedServices(services).map(canonicalJsonOfFrozen);
+  writeFileSync(tmp, `{"format":${FORMAT},"services":[\n${lines.join(',\n')}\n]}\n`);
   renameSync(tmp, file);
 }
 

@@ -136,6 +136,47 @@ describe('reload pipeline', () => {
     expect([...p.services.keys()]).toEqual(['a']);
   });
 
+  it('at scale, checks a batch alone; a reload refused after that is retried with whole checks', async () => {
+    // HAProxy's stand-in refuses a config that holds two `clash` lines: each service alone passes.
+    const clashes = (text: string): number => text.split('\n').filter((l) => l.trim() === 'clash').length;
+    const checked: string[] = [];
+    const { p, deps, calls } = setup({
+      partialCheckFrom: 2,
+      check: async (file) => {
+        calls.check += 1;
+        const text = readFileSync(file, 'utf8');
+        checked.push(text);
+        return clashes(text) > 1 ? { ok: false, output: 'clash' } : { ok: true };
+      },
+      reload: async () => {
+        calls.reload += 1;
+        if (clashes(readFileSync(join(deps.configDir, 'haproxy.cfg'), 'utf8')) > 1)
+          throw new Error('refused');
+      },
+    });
+    await p.prepare(
+      ['a', 'b', 'x'].map((n) =>
+        spec(`serviceName=${n}&servicePath=/${n}&port=1${n === 'x' ? '&backendExtra=clash' : ''}`),
+      ),
+    );
+    checked.length = 0;
+    const ok = await p.submit({ kind: 'upsert', spec: spec('serviceName=c&servicePath=/c&port=1') });
+    expect(ok).toMatchObject({ ok: true, reloaded: true });
+    expect(checked).toEqual([expect.stringContaining('backend c')]);
+    expect(checked[0]).not.toContain('backend a');
+
+    const reloads = calls.reload;
+    const bad = await p.submit({
+      kind: 'upsert',
+      spec: spec('serviceName=y&servicePath=/y&port=1&backendExtra=clash'),
+    });
+    // Passed alone, refused by the reload (and rolled back), then refused by the whole check: 400.
+    expect(bad).toMatchObject({ ok: false, code: 'HAPROXY_REJECTED' });
+    expect(calls.reload).toBe(reloads + 2);
+    expect([...p.services.keys()].sort()).toEqual(['a', 'b', 'c', 'x']);
+    expect(clashes(readFileSync(join(deps.configDir, 'haproxy.cfg'), 'utf8'))).toBe(1);
+  });
+
   it('drops persisted services that no longer validate at start-up', async () => {
     const { p } = setup();
     const dropped = await p.prepare([

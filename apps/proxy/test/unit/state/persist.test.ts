@@ -1,0 +1,39 @@
+import { describe, expect, it } from '@jest/globals';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseServiceSpec, type ServiceSpec } from '@flowproxy/protocol';
+import { loadState, saveState } from '../../../src/state/persist.js';
+import { normalizeSpec, stateHash } from '../../../src/state/routing-state.js';
+
+const spec = (q: string): ServiceSpec => {
+  const r = parseServiceSpec(q, {});
+  if (!r.ok) throw new Error(JSON.stringify(r.errors));
+  return normalizeSpec(r.spec);
+};
+
+describe('saveState / loadState', () => {
+  it('gives back the same services, sorted by name, with the same state hash', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'flowproxy-persist-')), 'state.json');
+    const services = new Map(
+      [
+        spec('serviceName=b&serviceDomain=b.test&port=80&users=u:p'),
+        spec('serviceName=a&servicePath=/a,/a2&port=8080&addReqHeader=X-A%201'),
+      ].map((s) => [s.serviceName, s]),
+    );
+    saveState(file, services);
+    const loaded = loadState(file);
+    expect(loaded.map((s) => s.serviceName)).toEqual(['a', 'b']);
+    expect(loaded).toEqual([services.get('a'), services.get('b')]);
+    expect(stateHash(new Map(loaded.map((s) => [s.serviceName, s])))).toBe(stateHash(services));
+    // One service per line: a diff of two saves shows which services changed.
+    expect(readFileSync(file, 'utf8').split('\n')).toHaveLength(5);
+  });
+
+  it('round-trips an empty state, and a missing file is an empty state', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flowproxy-persist-'));
+    saveState(join(dir, 'state.json'), new Map());
+    expect(loadState(join(dir, 'state.json'))).toEqual([]);
+    expect(loadState(join(dir, 'none.json'))).toEqual([]);
+  });
+});
