@@ -423,8 +423,8 @@ export const PROXY_ENV = {
   reloadDelayMs: v({
     name: 'RELOAD_DELAY_MS',
     parse: int(0, 10000),
-    default: 0,
-    doc: 'Changes arriving within this window after an idle moment (or while a batch is applied) are applied together in one reload; 0: a change arriving when nothing is in flight is applied at once, and the ones arriving meanwhile form the next batch',
+    default: 20,
+    doc: 'A change that adds or removes a service waits this long for others to join its reload (changes arriving while a batch is applied join the next one); changes to existing services are applied at once',
   }),
   hardStopAfter: v({
     name: 'HARD_STOP_AFTER',

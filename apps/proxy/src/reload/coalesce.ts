@@ -45,6 +45,13 @@ export class Coalescer<T, O> {
     return [...this.inflight, ...this.queue].map((p) => p.item);
   }
 
+  /** Items queued since the current batch started, handed to it instead of forming the next one. */
+  takeQueued(): Pending<T, O>[] {
+    const more = this.queue.splice(0);
+    this.inflight = [...this.inflight, ...more];
+    return more;
+  }
+
   /** Resolves once nothing is queued or in flight (tests, shutdown). */
   idle(): Promise<void> {
     if (!this.busy && this.queue.length === 0) return Promise.resolve();
@@ -72,7 +79,8 @@ export class Coalescer<T, O> {
       await this.process(batch);
     } catch (e) {
       const outcome = this.onError(e as Error);
-      for (const p of batch) p.resolve(outcome);
+      // inflight: the batch and whatever it took from the queue since (takeQueued).
+      for (const p of this.inflight) p.resolve(outcome);
     } finally {
       this.inflight = [];
       this.busy = false;

@@ -94,8 +94,10 @@ export class ReloadPipeline {
 
   constructor(private readonly deps: PipelineDeps) {
     this.rejected = new Rejections(deps.metrics.rejected);
+    // No wait before a batch: a change to a service that exists may need no reload at all, and
+    // waiting is process()'s decision (gather()).
     this.queue = new Coalescer(
-      deps.delayMs,
+      0,
       (batch) => this.process(batch),
       (e) => {
         deps.logger.error('reload pipeline failed', { event: 'reload', outcome: 'error', error: e.message });
@@ -200,7 +202,8 @@ export class ReloadPipeline {
    * One batch. `wholeCheck` forces `haproxy -c` on the whole candidate state (the retry after a
    * reload failed although the batch's own services passed their check).
    */
-  private async process(all: Item[], wholeCheck = false): Promise<void> {
+  private async process(arrived: Item[], wholeCheck = false): Promise<void> {
+    const all = wholeCheck ? arrived : await this.gather(arrived);
     const started = process.hrtime.bigint();
     const m = this.deps.metrics;
     m.batchSize.observe(all.length);
@@ -326,6 +329,18 @@ export class ReloadPipeline {
         requestIds: requestIds(accepted),
       }),
     );
+  }
+
+  /**
+   * A batch that adds or removes services (or certificates, or forces a reload) will reload:
+   * it waits `delayMs` for more changes to join it, one reload for a burst. Changes to services
+   * that exist go at once: a path or domain needs no reload at all (runtime API).
+   */
+  private async gather(batch: Item[]): Promise<Item[]> {
+    const known = batch.every((p) => p.item.kind === 'upsert' && this.committed.has(p.item.spec.serviceName));
+    if (known || this.deps.delayMs <= 0) return batch;
+    await new Promise((r) => setTimeout(r, this.deps.delayMs));
+    return [...batch, ...this.queue.takeQueued()];
   }
 
   /**
