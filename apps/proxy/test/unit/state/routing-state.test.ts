@@ -5,9 +5,11 @@ import {
   applyChange,
   applyChanges,
   sameSpec,
+  sortedServices,
   stateHash,
   type Change,
 } from '../../../src/state/routing-state.js';
+import { canonicalJson, sha256 } from '../../../src/state/hash.js';
 import { spec } from '../spec.js';
 
 describe('routing state', () => {
@@ -23,6 +25,35 @@ describe('routing state', () => {
     expect(two.get('a')?.destinations[0]?.servicePath).toEqual(['/a2']);
     expect(applyChange(two, { kind: 'remove', serviceName: 'a' }).has('a')).toBe(false);
     expect(applyChange(two, { kind: 'remove', serviceName: 'zzz' })).toBe(two);
+  });
+
+  it('applies a batch like its changes one by one, and stores each spec once', () => {
+    const base = applyChanges(new Map(), [
+      { kind: 'upsert', spec: spec('serviceName=a&servicePath=/a&port=1') },
+    ]);
+    const b = spec('serviceName=b&servicePath=/b&port=1');
+    const changes: Change[] = [
+      { kind: 'upsert', spec: b },
+      { kind: 'remove', serviceName: 'a' },
+      { kind: 'upsert', spec: spec('serviceName=a&servicePath=/a3&port=1') },
+      { kind: 'remove', serviceName: 'zzz' },
+      { kind: 'refresh' },
+    ];
+    const batch = applyChanges(base, changes);
+    expect(batch).toEqual(changes.reduce(applyChange, base));
+    expect(base.size).toBe(1);
+    // Applying the same change twice stores the same object: render and hash caches stay warm.
+    expect(applyChanges(base, changes).get('b')).toBe(batch.get('b'));
+    expect(applyChanges(base, [{ kind: 'remove', serviceName: 'zzz' }, { kind: 'refresh' }])).toBe(base);
+  });
+
+  it('hashes the canonical JSON of the services sorted by name', () => {
+    const services = applyChanges(new Map(), [
+      { kind: 'upsert', spec: spec('serviceName=b&servicePath=/b&port=1') },
+      { kind: 'upsert', spec: spec('serviceName=a&serviceDomain=a.test&port=1') },
+    ]);
+    expect(stateHash(services)).toBe(sha256(canonicalJson(sortedServices(services))));
+    expect(stateHash(new Map())).toBe(sha256('[]'));
   });
 
   it('stores no trace of distribute, so forwarded copies hash alike', () => {
