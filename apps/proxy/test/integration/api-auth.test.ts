@@ -45,7 +45,7 @@ beforeAll(async () => {
       USERS: 'site-user:site-pass',
     },
   });
-}, 30000);
+}, 120_000);
 
 afterAll(async () => {
   await proxy?.stop();

@@ -25,7 +25,7 @@ beforeAll(async () => {
     await startBackend('other', '127.0.0.3', port),
   );
   proxy = await startProxy({ env: { RESOLVERS: `nameserver dns ${dns.address}` } });
-}, 30000);
+}, 120_000);
 
 afterAll(async () => {
   await proxy?.stop();

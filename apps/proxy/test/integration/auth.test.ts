@@ -51,7 +51,7 @@ beforeAll(async () => {
       USERS_PASS_ENCRYPTED: 'true',
     },
   });
-}, 40000);
+}, 120_000);
 
 afterAll(async () => {
   await Promise.all([withUsers?.stop(), bare?.stop(), fromSecrets?.stop()]);

@@ -35,7 +35,7 @@ const reconfigure = (serviceCert: string, serviceName = 'shop'): ReturnType<type
 beforeAll(async () => {
   [httpPort, tlsPort] = (await freePorts(2)) as [number, number];
   proxy = await startProxy({ env: { DEFAULT_PORTS: String(httpPort) } });
-}, 30000);
+}, 120_000);
 
 afterAll(async () => {
   await proxy?.stop();

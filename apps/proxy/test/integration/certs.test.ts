@@ -92,7 +92,7 @@ beforeAll(async () => {
   certsDir = root;
   writeFileSync(join(root, 'default.pem'), selfSigned('default.example.com'));
   proxy = await startProxy({ env: { DEFAULT_PORTS: `${httpPort},${tlsPort}:ssl`, CERTS_DIR: root } });
-}, 30000);
+}, 120_000);
 
 afterAll(async () => {
   await proxy?.stop();

@@ -40,7 +40,7 @@ beforeAll(async () => {
     logger: createLogger('proxy', { silent: true }),
     envServices: [{ serviceName: 'pinned', servicePath: '/pinned', port: String(backendPort) }],
   });
-}, 30000);
+}, 120_000);
 
 afterAll(async () => {
   await proxy?.stop();

@@ -27,7 +27,7 @@ beforeAll(async () => {
     // DNS-discovered, no task resolves: every server-template slot is in maintenance.
     expect((await api(p.apiUrl, 'reconfigure?serviceName=idle&servicePath=/idle&port=80')).status).toBe(200);
   }
-}, 40000);
+}, 120_000);
 
 afterAll(async () => {
   await Promise.all(replicas.map((r) => r.stop()));

@@ -62,7 +62,7 @@ beforeAll(async () => {
     `reconfigure?serviceName=crash&servicePath=/crash&port=${port}&outboundHostname=127.0.0.9`,
   );
   expect(r.status).toBe(200);
-}, 30000);
+}, 120_000);
 
 afterAll(async () => {
   await proxy?.stop();

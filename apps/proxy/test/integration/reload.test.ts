@@ -36,7 +36,7 @@ beforeAll(async () => {
     200,
   );
   await eventually(async () => expect((await http(`${proxy.httpUrl}/web/`)).status).toBe(200));
-}, 30000);
+}, 120_000);
 
 afterAll(async () => {
   await proxy?.stop();
@@ -68,7 +68,7 @@ describe('reloads', () => {
       );
       expect(codes).toEqual([200, 200, 200]);
     });
-  }, 30000);
+  }, 120_000);
 
   it('a client looping requests during 20 reloads sees zero errors (keep-alive and new connections)', async () => {
     const keepAlive = new Agent({ keepAlive: true, maxSockets: 4 });
@@ -139,7 +139,7 @@ describe('reloads', () => {
       (await api(proxy.apiUrl, `reconfigure?serviceName=bad&servicePath=/bad&port=${port}`)).status,
     ).toBe(200);
     expect((await api(proxy.apiUrl, 'config?type=json')).json.rejected).not.toHaveProperty('bad');
-  }, 30000);
+  }, 120_000);
 
   it('a config that passes haproxy -c but fails to load is rolled back and the others keep serving', async () => {
     const hashBefore = (await api(proxy.apiUrl, 'config?type=json')).json.hash;
@@ -166,5 +166,5 @@ describe('reloads', () => {
       ).status,
     ).toBe(200);
     expect((await http(`${proxy.httpUrl}/after/`)).status).toBe(200);
-  }, 30000);
+  }, 120_000);
 });

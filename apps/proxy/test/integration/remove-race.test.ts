@@ -17,7 +17,7 @@ beforeAll(async () => {
   [port] = (await freePorts(1)) as [number];
   backend = await startBackend('race', '127.0.0.9', port);
   proxy = await startProxy();
-}, 30000);
+}, 120_000);
 
 afterAll(async () => {
   await proxy?.stop();

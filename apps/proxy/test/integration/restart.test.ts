@@ -17,7 +17,7 @@ beforeAll(async () => {
   [port] = (await freePorts(1)) as [number];
   backend = await startBackend('keep', '127.0.0.5', port);
   proxy = await startProxy();
-}, 30000);
+}, 120_000);
 
 afterAll(async () => {
   await proxy?.stop();
@@ -59,7 +59,7 @@ describe('control-plane restart', () => {
     expect((await http(`${proxy.httpUrl}/keep-c/`)).status).toBe(200);
     expect((await http(`${proxy.httpUrl}/keep-b/`, { auth: 'u:p' })).status).toBe(200);
     expect(proxy.haproxyPid()).toBe(master);
-  }, 40000);
+  }, 120_000);
 
   it('restarts HAProxy when its master dies', async () => {
     const master = proxy.haproxyPid() as number;
@@ -73,5 +73,5 @@ describe('control-plane restart', () => {
       },
       { timeoutMs: 10000 },
     );
-  }, 20000);
+  }, 120_000);
 });

@@ -41,7 +41,7 @@ beforeAll(async () => {
       RESYNC_MAX_BYTES: '4096',
     },
   });
-}, 30000);
+}, 120_000);
 
 afterAll(async () => {
   await proxy?.stop();

@@ -96,7 +96,7 @@ beforeAll(async () => {
       PROXY_INSTANCE_NAME: 'edge',
     },
   });
-}, 40000);
+}, 120_000);
 
 afterAll(async () => {
   await Promise.all([proxy?.stop(), filtered?.stop()]);

@@ -17,7 +17,7 @@ beforeAll(async () => {
   backend = await startBackend('web', '127.0.0.2', port);
   proxy = await startProxy({ env: { RESOLVERS: `nameserver dns ${dns.address}` } });
   guarded = await startProxy({ env: { STATS_USER: 'ops', STATS_PASS: 'status-pw' } });
-}, 30000);
+}, 120_000);
 
 afterAll(async () => {
   await proxy?.stop();

@@ -40,7 +40,7 @@ beforeAll(async () => {
   [srcPort, aPort, bPort] = (await freePorts(3)) as [number, number, number];
   servers.push(await namedServer('a', '127.0.0.12', aPort), await namedServer('b', '127.0.0.12', bPort));
   proxy = await startProxy();
-}, 30000);
+}, 120_000);
 
 afterAll(async () => {
   await proxy?.stop();
