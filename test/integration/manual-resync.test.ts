@@ -1,7 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createLogger } from '@flowproxy/runtime';
 import {
   docker,
   ensureSwarm,
@@ -11,9 +8,13 @@ import {
   startProxy,
   type StartedProxy,
 } from '@flowproxy/testkit';
-import { createListener, type ListenerHandle } from '../../apps/swarm-listener/src/app/create-listener.js';
-import { loadListenerConfig } from '../../apps/swarm-listener/src/env.js';
-import { buildTestImage, TEST_IMAGE } from '../../apps/swarm-listener/test/integration/helpers.js';
+import type { ListenerHandle } from '../../apps/swarm-listener/src/app/create-listener.js';
+import {
+  buildTestImage,
+  inProcessListener,
+  notified,
+  TestServices,
+} from '../../apps/swarm-listener/test/integration/helpers.js';
 
 // Manual changes and the resync (issue 10), with the real listener (in this process) following the
 // real dockerd and the real proxy resyncing from it every RELOAD_INTERVAL: a manual reconfigure of
@@ -21,6 +22,7 @@ import { buildTestImage, TEST_IMAGE } from '../../apps/swarm-listener/test/integ
 // flock /tmp/flowproxy-swarm.lock (it creates a Swarm service).
 const NAME = `fp-manual-${process.pid.toString(36)}`;
 const INTERVAL = 300;
+const services = new TestServices();
 let listener: ListenerHandle;
 let proxy: StartedProxy;
 
@@ -42,44 +44,24 @@ beforeAll(async () => {
     apiPort,
     env: { LISTENER_ADDRESS: `http://127.0.0.1:${listenerPort}`, RELOAD_INTERVAL: String(INTERVAL) },
   });
-  const cfg = loadListenerConfig(
-    {
-      DF_NOTIFY_CREATE_SERVICE_URL: `http://127.0.0.1:${apiPort}/v1/docker-flow-proxy/reconfigure`,
-      DF_NOTIFY_REMOVE_SERVICE_URL: `http://127.0.0.1:${apiPort}/v1/docker-flow-proxy/remove`,
-      DF_RETRY_INTERVAL: '0.2',
-      API_PORT: String(listenerPort),
-    },
-    join(tmpdir(), 'no-secrets'),
-  );
-  listener = createListener(cfg, { logger: createLogger('swarm-listener', { silent: true }) });
+  listener = inProcessListener({
+    DF_NOTIFY_CREATE_SERVICE_URL: `http://127.0.0.1:${apiPort}/v1/docker-flow-proxy/reconfigure`,
+    DF_NOTIFY_REMOVE_SERVICE_URL: `http://127.0.0.1:${apiPort}/v1/docker-flow-proxy/remove`,
+    DF_RETRY_INTERVAL: '0.2',
+    API_PORT: String(listenerPort),
+  });
   await listener.start();
 }, 180_000);
 
 afterAll(async () => {
-  await docker('service', 'rm', NAME).catch(() => undefined);
+  await services.removeAll();
   await listener?.stop();
   await proxy?.stop();
 }, 60_000);
 
 describe('manual changes and the resync, with the listener running', () => {
   it('a manual reconfigure of an announced service survives resyncs until its labels change', async () => {
-    await docker(
-      'service',
-      'create',
-      '-d',
-      '--no-resolve-image',
-      '--endpoint-mode',
-      'dnsrr',
-      '--name',
-      NAME,
-      '--label',
-      'com.df.notify=true',
-      '--label',
-      'com.df.servicePath=/from-labels',
-      '--label',
-      'com.df.port=8080',
-      TEST_IMAGE,
-    );
+    await services.create(NAME, notified({ 'com.df.servicePath': '/from-labels', 'com.df.port': '8080' }));
     await eventually(async () => expect(await pathOf()).toBe('/from-labels'), { timeoutMs: 30000 });
     // Let a few resyncs see the listener's definition.
     await sleep(INTERVAL * 4);

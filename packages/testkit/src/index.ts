@@ -6,3 +6,4 @@ export * from './docker.js';
 export * from './dns.js';
 export * from './proxy.js';
 export * from './cluster.js';
+export * from './labels.js';

@@ -1,49 +1,45 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { docker, ensureSwarm, eventually, freePort, type Started } from '@flowproxy/testkit';
-import { buildTestImage, Recorder, startListener, TEST_IMAGE } from './helpers.js';
+import { ensureSwarm, eventually } from '@flowproxy/testkit';
+import {
+  buildTestImage,
+  LogDir,
+  notified,
+  startRecordedListener,
+  TestServices,
+  type RecordedListener,
+} from './helpers.js';
 
 // Issue 11, optional API authentication: with API_TOKEN (here from the dfp_api_token secret) the
 // listener's API refuses callers without it (ping aside) and its notifications carry it.
 const NAME = `fpl-auth-${process.pid.toString(36)}`;
 const TOKEN = 'listener-test-token-7d1f';
-const rec = new Recorder();
-let listener: Started;
-let apiPort: number;
-let dir: string;
+const logs = new LogDir('listener-auth');
+const services = new TestServices();
+let listener: RecordedListener;
 
 const api = (path: string, headers: Record<string, string> = {}): Promise<Response> =>
-  fetch(`http://127.0.0.1:${apiPort}/v1/docker-flow-swarm-listener/${path}`, { headers });
+  fetch(listener.api(path), { headers });
 
 beforeAll(async () => {
   ensureSwarm();
   await buildTestImage();
-  await rec.start();
-  apiPort = await freePort();
-  dir = mkdtempSync(join(tmpdir(), 'listener-auth-'));
-  const secrets = join(dir, 'secrets');
+  const secrets = logs.file('secrets');
   mkdirSync(secrets);
   writeFileSync(join(secrets, 'dfp_api_token'), `${TOKEN}\n`);
-  listener = startListener(
-    {
-      DF_NOTIFY_CREATE_SERVICE_URL: rec.url('/v1/docker-flow-proxy/reconfigure'),
-      DF_NOTIFY_REMOVE_SERVICE_URL: rec.url('/v1/docker-flow-proxy/remove'),
-      DF_RETRY_INTERVAL: '0.1',
-      API_PORT: String(apiPort),
-      SECRETS_DIR: secrets,
-    },
-    join(dir, 'listener.log'),
-  );
-  await eventually(async () => expect((await api('ping')).status).toBe(200), { timeoutMs: 15000 });
+  // get-services needs the token: ping tells it is up.
+  listener = await startRecordedListener({
+    env: { SECRETS_DIR: secrets },
+    logFile: logs.file('listener.log'),
+    readyOn: 'ping',
+  });
 }, 120_000);
 
 afterAll(async () => {
-  await docker('service', 'rm', NAME).catch(() => undefined);
+  await services.removeAll();
   await listener?.stop();
-  await rec.stop();
-  rmSync(dir, { recursive: true, force: true });
+  logs.remove();
 }, 60_000);
 
 describe('listener API authentication', () => {
@@ -61,22 +57,12 @@ describe('listener API authentication', () => {
   });
 
   it('sends the token with its notifications', async () => {
-    await docker(
-      'service',
-      'create',
-      '--quiet',
-      '--detach',
-      '--name',
-      NAME,
-      '--label',
-      'com.df.notify=true',
-      '--label',
-      'com.df.servicePath=/auth',
-      '--label',
-      'com.df.port=8080',
-      TEST_IMAGE,
+    await services.create(NAME, notified({ 'com.df.servicePath': '/auth', 'com.df.port': '8080' }));
+    await eventually(async () => expect(listener.rec.for(NAME).length).toBeGreaterThan(0), {
+      timeoutMs: 60000,
+    });
+    expect(listener.rec.for(NAME).map((r) => r.authorization)).toEqual(
+      listener.rec.for(NAME).map(() => `Bearer ${TOKEN}`),
     );
-    await eventually(async () => expect(rec.for(NAME).length).toBeGreaterThan(0), { timeoutMs: 60000 });
-    expect(rec.for(NAME).map((r) => r.authorization)).toEqual(rec.for(NAME).map(() => `Bearer ${TOKEN}`));
   }, 90_000);
 });

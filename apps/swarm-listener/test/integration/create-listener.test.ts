@@ -1,19 +1,28 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createLogger } from '@flowproxy/runtime';
+import { DEFAULT_NOTIFY_LABEL } from '@flowproxy/protocol';
 import { docker, ensureSwarm, eventually, freePort } from '@flowproxy/testkit';
-import { createListener, type ListenerHandle } from '../../src/app/create-listener.js';
-import { loadListenerConfig } from '../../src/env.js';
-import { buildTestImage, Recorder, TEST_IMAGE } from './helpers.js';
+import type { ListenerHandle } from '../../src/app/create-listener.js';
+import {
+  buildTestImage,
+  CREATE,
+  inProcessListener,
+  labelArgs,
+  Recorder,
+  REMOVE,
+  TestServices,
+} from './helpers.js';
 
 // The whole listener in this process through its composition root (no `node dist/main.js`),
 // against the real dockerd: what a test needs to drive the app end to end without a child process.
-const NAME = `fpl-inproc-${process.pid.toString(36)}`;
-const CREATE = '/v1/docker-flow-proxy/reconfigure';
-const REMOVE = '/v1/docker-flow-proxy/remove';
+// It is also the one real-Swarm check of the default notify label (DF_NOTIFY_LABEL unset, so
+// com.df.notify), which every other test leaves to the demo: a running `npm run demo` sees this
+// service too, so its path is one no demo uses, and it is gone when the test ends.
+const RUN = process.pid.toString(36);
+const NAME = `fpl-inproc-${RUN}`;
+const PATH = `/it-default-label-${RUN}`;
 
 const rec = new Recorder();
+const services = new TestServices();
 let listener: ListenerHandle;
 let apiPort = 0;
 const api = (path: string): string => `http://127.0.0.1:${apiPort}/v1/docker-flow-swarm-listener/${path}`;
@@ -23,20 +32,16 @@ beforeAll(async () => {
   await buildTestImage();
   await rec.start();
   apiPort = await freePort();
-  const cfg = loadListenerConfig(
-    {
-      DF_NOTIFY_CREATE_SERVICE_URL: rec.url(CREATE),
-      DF_NOTIFY_REMOVE_SERVICE_URL: rec.url(REMOVE),
-      DF_RETRY_INTERVAL: '0.1',
-      API_PORT: String(apiPort),
-    },
-    join(tmpdir(), 'no-secrets'),
-  );
-  listener = createListener(cfg, { logger: createLogger('swarm-listener', { silent: true }) });
+  listener = inProcessListener({
+    DF_NOTIFY_LABEL: undefined,
+    DF_NOTIFY_CREATE_SERVICE_URL: rec.url(CREATE),
+    DF_NOTIFY_REMOVE_SERVICE_URL: rec.url(REMOVE),
+    API_PORT: String(apiPort),
+  });
 }, 120_000);
 
 afterAll(async () => {
-  await docker('service', 'rm', NAME).catch(() => undefined);
+  await services.removeAll();
   await listener?.stop();
   await rec.stop();
 }, 60_000);
@@ -46,32 +51,19 @@ describe('createListener', () => {
     expect(listener.address).toBeUndefined();
   });
 
-  it('start() serves the API and notifies a labelled service; its removal too', async () => {
+  it('start() serves the API and notifies a service labelled com.df.notify=true (the default); its removal too', async () => {
     await listener.start();
     expect(listener.address?.port).toBe(apiPort);
     await eventually(async () => expect((await fetch(api('get-services'))).status).toBe(200), {
       timeoutMs: 15000,
     });
-    await docker(
-      'service',
-      'create',
-      '-d',
-      '--no-resolve-image',
-      '--endpoint-mode',
-      'dnsrr',
-      '--name',
+    await services.create(
       NAME,
-      '--label',
-      'com.df.notify=true',
-      '--label',
-      'com.df.servicePath=/inproc',
-      '--label',
-      'com.df.port=8080',
-      TEST_IMAGE,
+      labelArgs({ [DEFAULT_NOTIFY_LABEL]: 'true', 'com.df.servicePath': PATH, 'com.df.port': '8080' }),
     );
     await eventually(() => expect(rec.delivered(NAME, CREATE)).toHaveLength(1), { timeoutMs: 20000 });
     const listed = (await (await fetch(api('get-services'))).json()) as Record<string, string>[];
-    expect(listed.find((s) => s.serviceName === NAME)).toMatchObject({ servicePath: '/inproc' });
+    expect(listed.find((s) => s.serviceName === NAME)).toMatchObject({ servicePath: PATH });
     await docker('service', 'rm', NAME);
     await eventually(() => expect(rec.delivered(NAME, REMOVE)).toHaveLength(1), { timeoutMs: 20000 });
   }, 60_000);

@@ -1,18 +1,16 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import axios from 'axios';
+import { ensureSwarm, eventually, freePort, sleep, startHaproxy, type Started } from '@flowproxy/testkit';
 import {
-  docker,
-  ensureSwarm,
-  eventually,
-  freePort,
-  sleep,
-  startHaproxy,
-  type Started,
-} from '@flowproxy/testkit';
-import { buildTestImage, Recorder, startListener, TEST_IMAGE } from './helpers.js';
+  buildTestImage,
+  CREATE,
+  LogDir,
+  notified,
+  startRecordedListener,
+  TestServices,
+  type RecordedListener,
+} from './helpers.js';
 import { makePki, makeTrustOnly, type TestPki } from './tls-certs.js';
 
 // DOCKER_HOST=tcp://127.0.0.1:<port> with DOCKER_TLS_VERIFY=1 / DOCKER_CERT_PATH. The TLS endpoint
@@ -24,54 +22,41 @@ import { makePki, makeTrustOnly, type TestPki } from './tls-certs.js';
 // The listener lists services and follows events over TLS; a client certificate from another CA
 // is refused, and so is a daemon certificate that the client's ca.pem did not sign.
 const RUN = `fpl-tls-${process.pid.toString(36)}`;
-const CREATE = '/v1/docker-flow-proxy/reconfigure';
-let dir: string;
+let logs: LogDir;
 let pki: TestPki;
 let tlsPort: number;
 let terminator: Started & { dir: string };
-const created: string[] = [];
-const started: Started[] = [];
-const recorders: Recorder[] = [];
+const services = new TestServices();
+const listeners: RecordedListener[] = [];
 
-async function listener(
-  certDir: string,
-  name: string,
-): Promise<{ rec: Recorder; port: number; proc: Started }> {
-  const rec = new Recorder();
-  await rec.start();
-  recorders.push(rec);
-  const port = await freePort();
-  const proc = startListener(
-    {
+/** A listener reaching Docker over TLS with the client files in `certDir`; `ready`: wait for it. */
+async function listener(certDir: string, name: string, ready: boolean): Promise<RecordedListener> {
+  const started = await startRecordedListener({
+    env: {
       DOCKER_HOST: `tcp://127.0.0.1:${tlsPort}`,
       DOCKER_TLS_VERIFY: '1',
       DOCKER_CERT_PATH: certDir,
-      DF_NOTIFY_CREATE_SERVICE_URL: rec.url(CREATE),
-      DF_NOTIFY_REMOVE_SERVICE_URL: rec.url('/v1/docker-flow-proxy/remove'),
       // An hour between full reconciles: a service created after start reaches the receiver
       // through the event stream (over TLS) or not at all.
       DF_SERVICE_POLLING_INTERVAL: '3600',
-      DF_RETRY_INTERVAL: '0.1',
-      API_PORT: String(port),
     },
-    join(dir, `${name}.log`),
-  );
-  started.push(proc);
-  return { rec, port, proc };
+    logFile: logs.file(`${name}.log`),
+    readyOn: ready ? 'get-services' : null,
+  });
+  listeners.push(started);
+  return started;
 }
 
-const getServices = (port: number) =>
-  axios.get<Record<string, string>[]>(`http://127.0.0.1:${port}/v1/docker-flow-swarm-listener/get-services`, {
-    validateStatus: () => true,
-  });
+const getServices = (l: RecordedListener) =>
+  axios.get<Record<string, string>[]>(l.api('get-services'), { validateStatus: () => true });
 
 beforeAll(async () => {
   ensureSwarm();
   await buildTestImage();
-  dir = mkdtempSync(join(tmpdir(), 'listener-tls-'));
-  pki = makePki(dir);
+  logs = new LogDir('listener-tls');
+  pki = makePki(logs.path);
   tlsPort = await freePort();
-  const pem = join(dir, 'server-combined.pem');
+  const pem = logs.file('server-combined.pem');
   writeFileSync(pem, readFileSync(pki.serverCert, 'utf8') + readFileSync(pki.serverKey, 'utf8'));
   terminator = startHaproxy(
     `global
@@ -93,57 +78,39 @@ backend docker
 }, 120_000);
 
 afterAll(async () => {
-  await Promise.all(created.map((n) => docker('service', 'rm', n).catch(() => undefined)));
-  for (const p of started) await p.stop();
-  for (const r of recorders) await r.stop();
+  await services.removeAll();
+  for (const l of listeners) await l.stop();
   await terminator?.stop();
   if (terminator) rmSync(terminator.dir, { recursive: true, force: true });
-  if (process.env.KEEP_LISTENER_LOG) console.log(`listener logs kept in ${dir}`);
-  else rmSync(dir, { recursive: true, force: true });
+  logs?.remove();
 }, 60_000);
 
 describe('Docker API over TLS (DOCKER_TLS_VERIFY, DOCKER_CERT_PATH)', () => {
   it('lists services and follows events over TLS', async () => {
-    const { rec, port } = await listener(pki.goodClientDir, 'good');
-    await eventually(async () => expect((await getServices(port)).status).toBe(200), { timeoutMs: 20000 });
+    const good = await listener(pki.goodClientDir, 'good', true);
+    const { rec } = good;
     const name = `${RUN}-svc`;
-    created.push(name);
-    await docker(
-      'service',
-      'create',
-      '-d',
-      '--no-resolve-image',
-      '--endpoint-mode',
-      'dnsrr',
-      '--name',
-      name,
-      '--label',
-      'com.df.notify=true',
-      '--label',
-      'com.df.servicePath=/tls',
-      '--label',
-      'com.df.port=8080',
-      TEST_IMAGE,
-    );
+    await services.create(name, notified({ 'com.df.servicePath': '/tls', 'com.df.port': '8080' }));
     await eventually(() => expect(rec.delivered(name, CREATE)).toHaveLength(1), { timeoutMs: 60000 });
     expect(rec.for(name)[0]!.params).toMatchObject({ serviceName: name, servicePath: '/tls', port: '8080' });
-    const listed = (await getServices(port)).data;
+    const listed = (await getServices(good)).data;
     expect(listed.map((p) => p.serviceName)).toContain(name);
   }, 120_000);
 
   it('refuses a client certificate from another CA', async () => {
-    const { rec, port, proc } = await listener(pki.rogueClientDir, 'rogue');
+    const rogue = await listener(pki.rogueClientDir, 'rogue', false);
+    const { rec, proc } = rogue;
     // Never ready: the first reconcile cannot reach Docker.
     await eventually(() => expect(proc.log()).toMatch(/docker call failed/), { timeoutMs: 20000 });
     await sleep(2000);
-    expect((await getServices(port)).status).toBe(503);
+    expect((await getServices(rogue)).status).toBe(503);
     expect(rec.requests).toEqual([]);
   }, 60_000);
 
   it("refuses a daemon whose certificate the client's ca.pem did not sign", async () => {
     // The good client, but trusting only the other CA.
-    const { port, proc } = await listener(makeTrustOnly(pki, 'rogue-ca.pem'), 'untrusted-daemon');
-    await eventually(() => expect(proc.log()).toMatch(/docker call failed/), { timeoutMs: 20000 });
-    expect((await getServices(port)).status).toBe(503);
+    const untrusted = await listener(makeTrustOnly(pki, 'rogue-ca.pem'), 'untrusted-daemon', false);
+    await eventually(() => expect(untrusted.proc.log()).toMatch(/docker call failed/), { timeoutMs: 20000 });
+    expect((await getServices(untrusted)).status).toBe(503);
   }, 60_000);
 });

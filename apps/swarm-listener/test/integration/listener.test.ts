@@ -1,16 +1,22 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import axios from 'axios';
-import { docker, ensureSwarm, eventually, freePort, type Started } from '@flowproxy/testkit';
-import { buildTestImage, DockerSocketProxy, Recorder, startListener, TEST_IMAGE } from './helpers.js';
+import { docker, ensureSwarm, eventually, TEST_NOTIFY_LABEL } from '@flowproxy/testkit';
+import {
+  buildTestImage,
+  CREATE,
+  DockerSocketProxy,
+  LogDir,
+  notified,
+  Recorder,
+  REMOVE,
+  startRecordedListener,
+  TestServices,
+  type RecordedListener,
+} from './helpers.js';
 
 // One listener process for the whole file, talking to the real engine through a socket forwarder
 // (so the event-stream test can cut it), notifying a recording HTTP server.
 const RUN = `fpl-test-${process.pid.toString(36)}`;
-const CREATE = '/v1/docker-flow-proxy/reconfigure';
-const REMOVE = '/v1/docker-flow-proxy/remove';
 const RETRY = 10;
 // Well under the listener's 30 s periodic reconcile: a notification inside it came from the event
 // stream. Generous on purpose: how fast it is, is measured by `npm run bench`.
@@ -20,37 +26,16 @@ const HASH =
 
 const rec = new Recorder();
 const sock = new DockerSocketProxy();
-let listener: Started;
-let apiPort: number;
-let dir: string;
-const created: string[] = [];
+const logs = new LogDir('listener-it');
+const services = new TestServices();
+let listener: RecordedListener;
 
-const api = (path: string) => `http://127.0.0.1:${apiPort}/v1/docker-flow-swarm-listener/${path}`;
-const base = (name: string, more: string[] = []) => [
-  '--label',
-  'com.df.notify=true',
-  '--label',
-  'com.df.servicePath=/demo',
-  '--label',
-  'com.df.port=8080',
+const api = (path: string): string => listener.api(path);
+const base = (more: string[] = []) => [
+  ...notified({ 'com.df.servicePath': '/demo', 'com.df.port': '8080' }),
   ...more,
 ];
-
-async function create(name: string, args: string[]): Promise<void> {
-  created.push(name);
-  await docker(
-    'service',
-    'create',
-    '-d',
-    '--no-resolve-image',
-    '--endpoint-mode',
-    'dnsrr',
-    '--name',
-    name,
-    ...args,
-    TEST_IMAGE,
-  );
-}
+const create = (name: string, args: string[]): Promise<void> => services.create(name, args);
 const update = (name: string, ...args: string[]) => docker('service', 'update', '-d', ...args, name);
 const labelsOf = (params: Record<string, string>) => {
   const { serviceName: _s, replicas: _r, distribute: _d, ...rest } = params;
@@ -96,34 +81,19 @@ async function healthyAt(name: string): Promise<number> {
 beforeAll(async () => {
   ensureSwarm();
   await buildTestImage();
-  await rec.start();
   await sock.start();
-  apiPort = await freePort();
-  dir = mkdtempSync(join(tmpdir(), 'listener-it-'));
-  listener = startListener(
-    {
-      DOCKER_HOST: `tcp://127.0.0.1:${sock.port}`,
-      DF_NOTIFY_CREATE_SERVICE_URL: rec.url(CREATE),
-      DF_NOTIFY_REMOVE_SERVICE_URL: rec.url(REMOVE),
-      DF_RETRY: String(RETRY),
-      DF_RETRY_INTERVAL: '0.1',
-      API_PORT: String(apiPort),
-    },
-    join(dir, 'listener.log'),
-  );
-  await eventually(async () => expect((await axios.get(api('get-services'))).status).toBe(200), {
-    timeoutMs: 15000,
+  listener = await startRecordedListener({
+    rec,
+    env: { DOCKER_HOST: `tcp://127.0.0.1:${sock.port}`, DF_RETRY: String(RETRY) },
+    logFile: logs.file('listener.log'),
   });
 }, 120_000);
 
 afterAll(async () => {
-  await Promise.all(created.map((n) => docker('service', 'rm', n).catch(() => undefined)));
+  await services.removeAll();
   await listener?.stop();
-  await rec.stop();
   await sock.stop();
-  // KEEP_LISTENER_LOG=1 keeps the listener's log for debugging.
-  if (process.env.KEEP_LISTENER_LOG) console.log(`listener log kept in ${dir}`);
-  else rmSync(dir, { recursive: true, force: true });
+  logs.remove();
 }, 60_000);
 
 describe('swarm listener against a real Swarm', () => {
@@ -131,7 +101,7 @@ describe('swarm listener against a real Swarm', () => {
     const name = `${RUN}-basic`;
     const plain = `${RUN}-plain`;
     await create(plain, ['--label', 'com.df.port=8080']);
-    await create(name, base(name));
+    await create(name, base());
     await eventually(() => expect(rec.delivered(name, CREATE)).toHaveLength(1), { timeoutMs: 10000 });
     expect(rec.for(name)[0]!.params).toEqual({
       distribute: 'true',
@@ -153,7 +123,7 @@ describe('swarm listener against a real Swarm', () => {
     const name = `${RUN}-health`;
     await create(
       name,
-      base(name, ['--health-cmd', 'sleep 0.8', '--health-interval', '1s', '--health-start-period', '0s']),
+      base(['--health-cmd', 'sleep 0.8', '--health-interval', '1s', '--health-start-period', '0s']),
     );
     await eventually(() => expect(rec.delivered(name, CREATE)).toHaveLength(1), { timeoutMs: 10000 });
     const healthy = await healthyAt(name);
@@ -186,15 +156,7 @@ describe('swarm listener against a real Swarm', () => {
       secret: { 'com.df.servicePath': '/demo', 'com.df.port': '8080', 'com.df.usersSecret': 'monitoring' },
       redis: { 'com.df.port': '6379', 'com.df.srcPort': '6379', 'com.df.reqMode': 'tcp' },
     };
-    await Promise.all(
-      Object.entries(examples).map(([k, labels]) =>
-        create(`${RUN}-${k}`, [
-          '--label',
-          'com.df.notify=true',
-          ...Object.entries(labels).flatMap(([l, v]) => ['--label', `${l}=${v}`]),
-        ]),
-      ),
-    );
+    await Promise.all(Object.entries(examples).map(([k, labels]) => create(`${RUN}-${k}`, notified(labels))));
     for (const [k, labels] of Object.entries(examples)) {
       const name = `${RUN}-${k}`;
       await eventually(() => expect(rec.delivered(name, CREATE)).toHaveLength(1), { timeoutMs: 10000 });
@@ -209,12 +171,7 @@ describe('swarm listener against a real Swarm', () => {
     const name = `${RUN}-upd`;
     await create(
       name,
-      base(name, [
-        '--label',
-        'com.df.reqPathSearchReplace=/something/,/demo/',
-        '--label',
-        `com.df.users=${HASH}`,
-      ]),
+      base(['--label', 'com.df.reqPathSearchReplace=/something/,/demo/', '--label', `com.df.users=${HASH}`]),
     );
     await eventually(() => expect(rec.delivered(name)).toHaveLength(1), { timeoutMs: 10000 });
 
@@ -247,7 +204,7 @@ describe('swarm listener against a real Swarm', () => {
   it('a service is notified only once a task runs (unsatisfiable constraint, then fixed)', async () => {
     const name = `${RUN}-pending`;
     const waitingBefore = await metric('swarm_listener_services_watched{state="waiting"}');
-    await create(name, base(name, ['--constraint', 'node.labels.fpl_nowhere==1']));
+    await create(name, base(['--constraint', 'node.labels.fpl_nowhere==1']));
     await eventually(async () =>
       expect(await metric('swarm_listener_services_watched{state="waiting"}')).toBe(waitingBefore + 1),
     );
@@ -259,12 +216,12 @@ describe('swarm listener against a real Swarm', () => {
   it('removing the notify label or the service sends remove, with the upstream log line', async () => {
     const a = `${RUN}-unlabel`;
     const b = `${RUN}-rm`;
-    await create(a, base(a));
-    await create(b, base(b));
+    await create(a, base());
+    await create(b, base());
     await eventually(() => expect(rec.delivered(a).length + rec.delivered(b).length).toBe(2), {
       timeoutMs: 10000,
     });
-    await update(a, '--label-rm', 'com.df.notify');
+    await update(a, '--label-rm', TEST_NOTIFY_LABEL);
     await docker('service', 'rm', b);
     await eventually(() => expect(rec.delivered(a, REMOVE)).toHaveLength(1), { timeoutMs: EVENT_PATH_MS });
     await eventually(() => expect(rec.delivered(b, REMOVE)).toHaveLength(1), { timeoutMs: EVENT_PATH_MS });
@@ -274,7 +231,7 @@ describe('swarm listener against a real Swarm', () => {
       serviceName: b,
       servicePath: '/demo',
     });
-    expect(listener.log()).toContain(
+    expect(listener.proc.log()).toContain(
       `Sending service removed notification to ${rec.url(REMOVE)}?serviceName=${b}`,
     );
   });
@@ -283,7 +240,7 @@ describe('swarm listener against a real Swarm', () => {
     const name = `${RUN}-retry`;
     rec.plans.set(name, [500, 500, 500]);
     const retriedBefore = await metric('swarm_listener_notifications_retried_total');
-    await create(name, base(name));
+    await create(name, base());
     await eventually(() => expect(rec.delivered(name)).toHaveLength(1), { timeoutMs: 10000 });
     const reqs = rec.for(name);
     expect(reqs.map((r) => r.status)).toEqual([500, 500, 500, 200]);
@@ -298,10 +255,10 @@ describe('swarm listener against a real Swarm', () => {
     rec.plans.set(ok409, [409]);
     rec.plans.set(bad, [400]);
     rec.plans.set(dead, Array<number>(RETRY + 5).fill(503));
-    await Promise.all([create(ok409, base(ok409)), create(bad, base(bad)), create(dead, base(dead))]);
+    await Promise.all([create(ok409, base()), create(bad, base()), create(dead, base())]);
     await eventually(
       () => {
-        const lines = listener.log().split('\n');
+        const lines = listener.proc.log().split('\n');
         expect(
           lines.some(
             (l) =>
@@ -326,7 +283,7 @@ describe('swarm listener against a real Swarm', () => {
 
   it('two quick updates while the receiver is down: only the newest is delivered when it is back', async () => {
     const name = `${RUN}-down`;
-    await create(name, base(name));
+    await create(name, base());
     await eventually(() => expect(rec.delivered(name)).toHaveLength(1), { timeoutMs: 10000 });
     rec.blocked.add(name);
     await update(name, '--label-add', 'com.df.port=1111');
@@ -365,7 +322,7 @@ describe('swarm listener against a real Swarm', () => {
 
   it('event stream cut: reconnects, and a change made while it was down is delivered', async () => {
     const name = `${RUN}-cut`;
-    await create(name, base(name));
+    await create(name, base());
     await eventually(() => expect(rec.delivered(name)).toHaveLength(1), { timeoutMs: 10000 });
     const reconnects = await metric('swarm_listener_event_stream_reconnects_total');
     sock.cut();
@@ -377,6 +334,6 @@ describe('swarm listener against a real Swarm', () => {
     expect(rec.delivered(name)[1]!.params.port).toBe('7777');
     await eventually(() => expect(rec.delivered(gone, REMOVE)).toHaveLength(1), { timeoutMs: EVENT_PATH_MS });
     expect(await metric('swarm_listener_event_stream_reconnects_total')).toBeGreaterThan(reconnects);
-    expect(listener.log()).toContain('event stream reopened');
+    expect(listener.proc.log()).toContain('event stream reopened');
   });
 });

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { eventually, freePort, REPO_ROOT, type Started } from '@flowproxy/testkit';
+import { eventually, freePort, REPO_ROOT, TEST_NOTIFY_LABEL, type Started } from '@flowproxy/testkit';
 import { startListener } from './helpers.js';
 
 // The memory profile (src/memory.ts, @flowproxy/runtime/memory) in the real process: a fake Docker
@@ -18,7 +18,7 @@ const services = Array.from({ length: SERVICES }, (_, i) => ({
   Version: { Index: 100 + i },
   Spec: {
     Name: `mem-${i}`,
-    Labels: { 'com.df.notify': 'true', 'com.df.servicePath': `/mem-${i}/`, 'com.df.port': '8080' },
+    Labels: { [TEST_NOTIFY_LABEL]: 'true', 'com.df.servicePath': `/mem-${i}/`, 'com.df.port': '8080' },
     Mode: { Replicated: { Replicas: 1 } },
   },
 }));

@@ -1,41 +1,28 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import axios from 'axios';
 import { parseServiceSpec } from '@flowproxy/protocol';
-import { docker, ensureSwarm, eventually, freePort, type Started } from '@flowproxy/testkit';
-import { buildTestImage, Recorder, startListener, TEST_IMAGE } from './helpers.js';
+import { docker, ensureSwarm, eventually } from '@flowproxy/testkit';
+import {
+  buildTestImage,
+  CREATE,
+  LogDir,
+  notified,
+  startRecordedListener,
+  TestServices,
+  type RecordedListener,
+} from './helpers.js';
 
 // DF_INCLUDE_NODE_IP_INFO=true against the real Swarm: a service labelled com.df.scrapeNetwork
 // carries upstream's nodeInfo (hostname, task address on that network, node ID) in its
 // notifications and in get-services, and it follows the service's tasks.
 const RUN = `fpl-ni-${process.pid.toString(36)}`;
 const NET = `${RUN}-net`;
-const CREATE = '/v1/docker-flow-proxy/reconfigure';
-const rec = new Recorder();
-let listener: Started;
-let apiPort: number;
-let dir: string;
-const created: string[] = [];
+const logs = new LogDir('listener-ni');
+const services = new TestServices();
+let listener: RecordedListener;
 
-const api = (path: string) => `http://127.0.0.1:${apiPort}/v1/docker-flow-swarm-listener/${path}`;
-
-async function create(name: string, args: string[]): Promise<void> {
-  created.push(name);
-  await docker(
-    'service',
-    'create',
-    '-d',
-    '--no-resolve-image',
-    '--endpoint-mode',
-    'dnsrr',
-    '--name',
-    name,
-    ...args,
-    TEST_IMAGE,
-  );
-}
+const api = (path: string): string => listener.api(path);
+const create = (name: string, args: string[]): Promise<void> => services.create(name, args);
 
 /** What Docker itself says: [hostname, address on NET, node ID] of each running task, sorted. */
 async function expectedNodeInfo(name: string): Promise<string[][]> {
@@ -62,62 +49,41 @@ beforeAll(async () => {
   ensureSwarm();
   await buildTestImage();
   await docker('network', 'create', '-d', 'overlay', NET);
-  await rec.start();
-  apiPort = await freePort();
-  dir = mkdtempSync(join(tmpdir(), 'listener-ni-'));
-  listener = startListener(
-    {
-      DF_NOTIFY_CREATE_SERVICE_URL: rec.url(CREATE),
-      DF_NOTIFY_REMOVE_SERVICE_URL: rec.url('/v1/docker-flow-proxy/remove'),
-      DF_INCLUDE_NODE_IP_INFO: 'true',
-      DF_RETRY_INTERVAL: '0.1',
-      API_PORT: String(apiPort),
-    },
-    join(dir, 'listener.log'),
-  );
-  await eventually(async () => expect((await axios.get(api('get-services'))).status).toBe(200), {
-    timeoutMs: 15000,
+  listener = await startRecordedListener({
+    env: { DF_INCLUDE_NODE_IP_INFO: 'true' },
+    logFile: logs.file('listener.log'),
   });
 }, 120_000);
 
 afterAll(async () => {
-  await Promise.all(created.map((n) => docker('service', 'rm', n).catch(() => undefined)));
+  await services.removeAll();
   await listener?.stop();
-  await rec.stop();
   // The network is removable once the services' tasks are gone.
   await eventually(() => docker('network', 'rm', NET), { timeoutMs: 30000 }).catch(() => undefined);
-  if (process.env.KEEP_LISTENER_LOG) console.log(`listener log kept in ${dir}`);
-  else rmSync(dir, { recursive: true, force: true });
+  logs.remove();
 }, 60_000);
 
 describe('DF_INCLUDE_NODE_IP_INFO=true against a real Swarm', () => {
   it('sends upstream nodeInfo for a com.df.scrapeNetwork service, follows scaling, and the proxy accepts it', async () => {
     const name = `${RUN}-scraped`;
     const plain = `${RUN}-plain`;
-    const labels = [
-      '--label',
-      'com.df.notify=true',
-      '--label',
-      'com.df.servicePath=/demo',
-      '--label',
-      'com.df.port=8080',
-    ];
+    const labels = notified({ 'com.df.servicePath': '/demo', 'com.df.port': '8080' });
     await create(plain, [...labels, '--network', NET]);
     await create(name, [...labels, '--label', `com.df.scrapeNetwork=${NET}`, '--network', NET]);
 
     // Tasks on an overlay network take a while to start on a busy machine.
-    await eventually(() => expect(rec.delivered(name, CREATE).length).toBeGreaterThan(0), {
+    await eventually(() => expect(listener.rec.delivered(name, CREATE).length).toBeGreaterThan(0), {
       timeoutMs: 60000,
     });
-    const first = rec.delivered(name, CREATE)[0]!.params;
+    const first = listener.rec.delivered(name, CREATE)[0]!.params;
     const one = await expectedNodeInfo(name);
     expect(one).toHaveLength(1);
     expect(JSON.parse(first.nodeInfo ?? 'null')).toEqual(one);
     expect(first.scrapeNetwork).toBe(NET);
-    await eventually(() => expect(rec.delivered(plain, CREATE).length).toBeGreaterThan(0), {
+    await eventually(() => expect(listener.rec.delivered(plain, CREATE).length).toBeGreaterThan(0), {
       timeoutMs: 60000,
     });
-    expect(rec.delivered(plain, CREATE)[0]!.params.nodeInfo).toBeUndefined();
+    expect(listener.rec.delivered(plain, CREATE)[0]!.params.nodeInfo).toBeUndefined();
 
     // What the proxy receives parses (nodeInfo is accepted, and not used for routing).
     const parsed = parseServiceSpec(first);
@@ -129,7 +95,7 @@ describe('DF_INCLUDE_NODE_IP_INFO=true against a real Swarm', () => {
       async () => {
         const two = await expectedNodeInfo(name);
         expect(two).toHaveLength(2);
-        const last = rec.delivered(name, CREATE).at(-1)!.params;
+        const last = listener.rec.delivered(name, CREATE).at(-1)!.params;
         expect(last.replicas).toBe('2');
         expect(JSON.parse(last.nodeInfo ?? 'null')).toEqual(two);
       },

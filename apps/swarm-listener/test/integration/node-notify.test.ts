@@ -1,10 +1,8 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import axios from 'axios';
 import { docker, ensureSwarm, eventually, freePort, type Started } from '@flowproxy/testkit';
-import { Recorder, startListener, type Recorded } from './helpers.js';
+import { LogDir, Recorder, startListener, type Recorded } from './helpers.js';
 
 // Node notifications against the real Swarm (this engine's own node), as upstream sends them:
 // one listener follows node events only (polling an hour apart), the other polls every second
@@ -12,7 +10,7 @@ import { Recorder, startListener, type Recorded } from './helpers.js';
 // added and removed.
 const RUN = `fpl-nn-${process.pid.toString(36)}`;
 const LABEL = 'com.df.flowproxyTest';
-let dir: string;
+let logs: LogDir;
 let selfId: string;
 const byEvents = { rec: new Recorder(), listener: null as Started | null, port: 0 };
 const byPolling = { rec: new Recorder(), listener: null as Started | null, port: 0 };
@@ -51,14 +49,14 @@ async function start(side: typeof byEvents, name: string, env: Record<string, st
       API_PORT: String(side.port),
       ...env,
     },
-    join(dir, `${name}.log`),
+    logs.file(`${name}.log`),
   );
 }
 
 beforeAll(async () => {
   ensureSwarm();
   selfId = await docker('info', '-f', '{{.Swarm.NodeID}}');
-  dir = mkdtempSync(join(tmpdir(), 'listener-nn-'));
+  logs = new LogDir('listener-nn');
   // The polling side's receiver fails twice first: node notifications are retried like services'.
   byPolling.rec.plans.set('', [503, 503]);
   await start(byEvents, 'events', { DF_USE_DOCKER_NODE_EVENTS: 'true', DF_NODE_POLLING_INTERVAL: '3600' });
@@ -71,8 +69,7 @@ afterAll(async () => {
     await side.listener?.stop();
     await side.rec.stop();
   }
-  if (process.env.KEEP_LISTENER_LOG) console.log(`listener logs kept in ${dir}`);
-  else rmSync(dir, { recursive: true, force: true });
+  logs?.remove();
 }, 60_000);
 
 describe('node notifications against a real Swarm', () => {
@@ -89,7 +86,7 @@ describe('node notifications against a real Swarm', () => {
     // Two 503s, then delivered, at /node/create of the polling side.
     const attempts = byPolling.rec.requests.filter((r) => r.path === '/node/create');
     expect(attempts.map((r) => r.status).slice(0, 3)).toEqual([503, 503, 200]);
-    expect(readFileSync(join(dir, 'polling.log'), 'utf8')).toContain(
+    expect(readFileSync(logs.file('polling.log'), 'utf8')).toContain(
       `Sending node created notification to ${byPolling.rec.url('/node/create')}?`,
     );
   }, 60_000);

@@ -1,6 +1,4 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import axios from 'axios';
 import {
@@ -12,27 +10,35 @@ import {
   REPO_ROOT,
   sleep,
   startProcess,
+  TEST_NOTIFY_LABEL,
   type Started,
 } from '@flowproxy/testkit';
-import { buildTestImage, Recorder, startListener, TEST_IMAGE } from './helpers.js';
+import {
+  buildTestImage,
+  CREATE,
+  LogDir,
+  notified,
+  Recorder,
+  startRecordedListener,
+  TEST_IMAGE,
+  TestServices,
+  type RecordedListener,
+} from './helpers.js';
 
 // The listener through the least-privilege Docker socket proxy the repository ships
 // (docker/socket-proxy/haproxy.cfg, run as is by a real HAProxy in front of the real socket):
 // everything the listener does works (services, events, tasks, nodes, container healthchecks),
 // no request of it is refused, and write calls through the same filter are refused with 403.
 const RUN = `fpl-sp-${process.pid.toString(36)}`;
-const CREATE = '/v1/docker-flow-proxy/reconfigure';
 const PROFILE = join(REPO_ROOT, 'docker/socket-proxy/haproxy.cfg');
-const rec = new Recorder();
-let dir: string;
+const logs = new LogDir('listener-sp');
+const services = new TestServices();
 let filterPort: number;
-let apiPort: number;
 let filter: Started;
-let listener: Started;
-const created: string[] = [];
+let listener: RecordedListener;
 
 const through = (path: string) => `http://127.0.0.1:${filterPort}${path}`;
-const api = (path: string) => `http://127.0.0.1:${apiPort}/v1/docker-flow-swarm-listener/${path}`;
+const api = (path: string): string => listener.api(path);
 /** The filter's request log: "<client> <method> <uri> <status>" per request. */
 const requests = () =>
   filter
@@ -43,10 +49,9 @@ const requests = () =>
 beforeAll(async () => {
   ensureSwarm();
   await buildTestImage();
-  dir = mkdtempSync(join(tmpdir(), 'listener-sp-'));
   filterPort = await freePort();
   filter = startProcess(HAPROXY_BIN, ['-db', '-f', PROFILE], {
-    logFile: join(dir, 'socket-proxy.log'),
+    logFile: logs.file('socket-proxy.log'),
     env: {
       ...process.env,
       SOCKET_PROXY_BIND: `127.0.0.1:${filterPort}`,
@@ -56,63 +61,44 @@ beforeAll(async () => {
   await eventually(async () => expect((await axios.get(through('/_ping'))).status).toBe(200), {
     timeoutMs: 10000,
   });
+  // The node URL is the receiver's too, known only once it listens: start it first.
+  const rec = new Recorder();
   await rec.start();
-  apiPort = await freePort();
-  listener = startListener(
-    {
+  listener = await startRecordedListener({
+    rec,
+    env: {
       DOCKER_HOST: `tcp://127.0.0.1:${filterPort}`,
-      DF_NOTIFY_CREATE_SERVICE_URL: rec.url(CREATE),
-      DF_NOTIFY_REMOVE_SERVICE_URL: rec.url('/v1/docker-flow-proxy/remove'),
       // Every feature on, so every Docker call the listener can make goes through the filter.
       DF_NOTIFY_CREATE_NODE_URL: rec.url('/node/create'),
       DF_INCLUDE_NODE_IP_INFO: 'true',
-      DF_RETRY_INTERVAL: '0.1',
-      API_PORT: String(apiPort),
     },
-    join(dir, 'listener.log'),
-  );
-  await eventually(async () => expect((await axios.get(api('get-services'))).status).toBe(200), {
-    timeoutMs: 20000,
+    logFile: logs.file('listener.log'),
   });
 }, 120_000);
 
 afterAll(async () => {
-  await Promise.all(created.map((n) => docker('service', 'rm', n).catch(() => undefined)));
+  await services.removeAll();
   await listener?.stop();
-  await rec.stop();
   await filter?.stop();
-  if (process.env.KEEP_LISTENER_LOG) console.log(`logs kept in ${dir}`);
-  else rmSync(dir, { recursive: true, force: true });
+  logs.remove();
 }, 60_000);
 
 describe('the listener through the least-privilege Docker socket proxy', () => {
   it('notifies a labelled service (with a healthcheck) and its node; the filter refused none of its calls', async () => {
     const name = `${RUN}-svc`;
-    created.push(name);
-    await docker(
-      'service',
-      'create',
-      '-d',
-      '--no-resolve-image',
-      '--endpoint-mode',
-      'dnsrr',
-      '--name',
-      name,
-      '--label',
-      'com.df.notify=true',
-      '--label',
-      'com.df.servicePath=/sp',
-      '--label',
-      'com.df.port=8080',
-      '--health-cmd',
-      'true',
-      '--health-interval',
-      '1s',
-      TEST_IMAGE,
-    );
-    await eventually(() => expect(rec.delivered(name, CREATE)).toHaveLength(1), { timeoutMs: 60000 });
-    expect(rec.for(name)[0]!.params).toMatchObject({ serviceName: name, servicePath: '/sp', port: '8080' });
-    expect(rec.requests.some((r) => r.path === '/node/create' && r.status === 200)).toBe(true);
+    await services.create(name, [
+      ...notified({ 'com.df.servicePath': '/sp', 'com.df.port': '8080' }),
+      ...['--health-cmd', 'true', '--health-interval', '1s'],
+    ]);
+    await eventually(() => expect(listener.rec.delivered(name, CREATE)).toHaveLength(1), {
+      timeoutMs: 60000,
+    });
+    expect(listener.rec.for(name)[0]!.params).toMatchObject({
+      serviceName: name,
+      servicePath: '/sp',
+      port: '8080',
+    });
+    expect(listener.rec.requests.some((r) => r.path === '/node/create' && r.status === 200)).toBe(true);
     expect((await axios.get(api('get-nodes'))).data).not.toEqual([]);
 
     const log = requests();
@@ -135,7 +121,7 @@ describe('the listener through the least-privilege Docker socket proxy', () => {
     const spec = {
       Name: name,
       TaskTemplate: { ContainerSpec: { Image: TEST_IMAGE } },
-      Labels: { 'com.df.notify': 'true' },
+      Labels: { [TEST_NOTIFY_LABEL]: 'true' },
     };
     const status = async (method: string, path: string, data?: unknown): Promise<number> =>
       (await axios.request({ method, url: through(path), data, validateStatus: () => true })).status;
