@@ -17,6 +17,9 @@ const N = {
   listener: 'fpstatus-listener',
   web: 'fpstatus-web',
   evil: 'fpstatus-evil',
+  // Its own notify label: with com.df.notify a running `npm run demo` would route fpstatus-web and
+  // fpstatus-evil, and this file's listener would send the demo's services to its proxies.
+  notifyLabel: 'org.flowproxy.e2e.status.notify',
 } as const;
 const SCREENSHOT = join(REPO_ROOT, 'docs', 'status.png');
 const STEP = 180_000;
@@ -48,7 +51,11 @@ async function status(): Promise<Snapshot> {
 
 async function removeAll(): Promise<void> {
   for (const s of [N.web, N.evil, N.proxy, N.listener])
-    if (await exists('service', s)) await dk('service', 'rm', s);
+    if (await exists('service', s))
+      // Gone between the two calls is as good as removed.
+      await dk('service', 'rm', s).catch((e: unknown) => {
+        if (!/not found/i.test(String(e))) throw e;
+      });
   await eventually(
     async () => {
       for (const s of [N.web, N.evil, N.proxy, N.listener])
@@ -116,6 +123,8 @@ beforeAll(async () => {
     '--mount',
     'type=bind,source=/var/run/docker.sock,target=/var/run/docker.sock',
     '--env',
+    `DF_NOTIFY_LABEL=${N.notifyLabel}`,
+    '--env',
     `DF_NOTIFY_CREATE_SERVICE_URL=http://${N.proxy}:8080/v1/docker-flow-proxy/reconfigure`,
     '--env',
     `DF_NOTIFY_REMOVE_SERVICE_URL=http://${N.proxy}:8080/v1/docker-flow-proxy/remove`,
@@ -154,13 +163,13 @@ beforeAll(async () => {
   const demo = await imageRef('demo');
   await svc(
     N.web,
-    { 'com.df.notify': 'true', 'com.df.servicePath': '/fpstatus', 'com.df.port': '8080' },
+    { [N.notifyLabel]: 'true', 'com.df.servicePath': '/fpstatus', 'com.df.port': '8080' },
     demo,
     2,
   );
   await svc(
     N.evil,
-    { 'com.df.notify': 'true', 'com.df.servicePath': HOSTILE_PATHS, 'com.df.port': '8080' },
+    { [N.notifyLabel]: 'true', 'com.df.servicePath': HOSTILE_PATHS, 'com.df.port': '8080' },
     demo,
     1,
   );
