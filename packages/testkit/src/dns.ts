@@ -1,3 +1,4 @@
+import { createSocket } from 'node:dgram';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -61,5 +62,52 @@ export async function startDns(records: Readonly<Record<string, readonly string[
       process.kill(p.pid, 'SIGHUP');
     },
     stop: () => p.stop(),
+  };
+}
+
+/**
+ * A relay in front of `upstream` that holds every answer back `delayMs` (a DNS that is slow the
+ * first time, as Docker's can be on a node that just joined): UDP only, queries matched by id.
+ */
+export async function startSlowDns(upstream: Dns, delayMs: number): Promise<Dns & { delayMs: number }> {
+  const front = createSocket('udp4');
+  const back = createSocket('udp4');
+  const waiting = new Map<number, { port: number; address: string }>();
+  const timers = new Set<NodeJS.Timeout>();
+  const state = { delayMs };
+  front.on('message', (msg, from) => {
+    if (msg.length < 2) return;
+    waiting.set(msg.readUInt16BE(0), { port: from.port, address: from.address });
+    back.send(msg, upstream.port, '127.0.0.1');
+  });
+  back.on('message', (msg) => {
+    if (msg.length < 2) return;
+    const to = waiting.get(msg.readUInt16BE(0));
+    if (!to) return;
+    const t = setTimeout(() => {
+      timers.delete(t);
+      front.send(msg, to.port, to.address);
+    }, state.delayMs);
+    timers.add(t);
+  });
+  await new Promise<void>((r) => front.bind(0, '127.0.0.1', r));
+  await new Promise<void>((r) => back.bind(0, '127.0.0.1', r));
+  const port = front.address().port;
+  return {
+    address: `127.0.0.1:${port}`,
+    port,
+    get delayMs() {
+      return state.delayMs;
+    },
+    set delayMs(ms: number) {
+      state.delayMs = ms;
+    },
+    set: (r) => upstream.set(r),
+    stop: async () => {
+      for (const t of timers) clearTimeout(t);
+      front.close();
+      back.close();
+      await upstream.stop();
+    },
   };
 }

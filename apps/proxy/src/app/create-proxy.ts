@@ -22,8 +22,10 @@ import {
 } from '../haproxy/runtime-lock.js';
 import { fetchHaproxyMetrics, fetchStatsCsv, metricsSocketPath } from '../haproxy/stats.js';
 import { createMetrics } from '../metrics.js';
+import { CFG_NAME } from '../reload/files.js';
 import { ReloadPipeline } from '../reload/pipeline.js';
 import { makeRender } from '../render-adapter.js';
+import { firstResolutionStart } from './warm-start.js';
 import { certEntries, certFileReader, listCerts, usableCerts } from '../state/certs.js';
 import { usersResolver } from '../state/users.js';
 import { preferCerts } from '../state/cert-order.js';
@@ -70,7 +72,7 @@ export function createProxy(cfg: ProxyConfig, opts: ProxyOptions = {}): ProxyHan
   const metrics = createMetrics();
   const master = new HaproxyMaster({
     bin: cfg.haproxyBin,
-    cfgFile: join(cfg.configDir, 'haproxy.cfg'),
+    cfgFile: join(cfg.configDir, CFG_NAME),
     runtimeDir: cfg.runtimeDir,
     logger,
   });
@@ -272,7 +274,14 @@ export function createProxy(cfg: ProxyConfig, opts: ProxyOptions = {}): ProxyHan
       });
     // Stopped while waiting (SIGTERM during start-up): HAProxy must not be started after stop().
     if (stopped) return;
-    const starting = master.startOrAdopt();
+    const starting = master.startOrAdopt(
+      firstResolutionStart({
+        cfgFile: join(cfg.configDir, CFG_NAME),
+        adminSock: runtimePaths(cfg.runtimeDir).adminSock,
+        running: () => pipeline.runningConfig,
+        logger,
+      }),
+    );
     haproxyStarted = starting.catch(() => undefined);
     const how = await starting;
     haproxyServing = true;

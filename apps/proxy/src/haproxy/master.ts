@@ -35,6 +35,16 @@ export const runtimePaths = (runtimeDir: string) => ({
   serverState: join(runtimeDir, 'server-state'),
 });
 
+/**
+ * A fresh start in two steps (first-resolution.ts): `prepare` writes what the master starts with
+ * and says whether a second step is needed; `settle` runs once it serves and puts the real
+ * configuration back, which the master is then reloaded with.
+ */
+export interface WarmStart {
+  prepare(): boolean;
+  settle(): Promise<void>;
+}
+
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** How often an adopted master's liveness is checked. */
@@ -72,7 +82,7 @@ export class HaproxyMaster {
    * master keeps when it re-executes itself on reload). A master on our socket with another configuration belongs to a
    * neighbour that shares RUNTIME_DIR: refused, never adopted, reloaded or stopped.
    */
-  async startOrAdopt(): Promise<'adopted' | 'started'> {
+  async startOrAdopt(warm?: WarmStart): Promise<'adopted' | 'started'> {
     const pid = this.previousMaster();
     if (pid !== undefined) {
       this.masterPid = pid;
@@ -81,7 +91,18 @@ export class HaproxyMaster {
       await this.reload();
       return 'adopted';
     }
+    const twoSteps = warm?.prepare() ?? false;
     await this.start();
+    if (warm && twoSteps) {
+      try {
+        await warm.settle();
+        await this.reload();
+      } catch (e) {
+        // A master left serving the first step's configuration would never bind the public ports.
+        await this.stop();
+        throw new HaproxyError('HAPROXY_START_FAILED', `HAProxy start, second step: ${(e as Error).message}`);
+      }
+    }
     return 'started';
   }
 

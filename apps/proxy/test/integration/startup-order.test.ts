@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { eventually, freePorts, sleep, startProxy, type StartedProxy } from '@flowproxy/testkit';
+import {
+  eventually,
+  freePorts,
+  sleep,
+  startDns,
+  startProxy,
+  startSlowDns,
+  type StartedProxy,
+} from '@flowproxy/testkit';
 import { startFakeListener, type FakeListener } from './fake-listener.js';
 import { api, http, type Backend, startBackend } from './support.js';
 
@@ -97,5 +105,51 @@ describe('start-up order with a listener', () => {
     expect(ready.json).toMatchObject({ code: 'NOT_IN_SYNC', initialSync: false });
     // A fresh replica (no saved state): it serves nothing yet, but it serves.
     expect((await http(`${proxy.httpUrl}/fresh/`)).status).toBe(503);
+  });
+});
+
+describe('fresh start with a slow DNS', () => {
+  // Found on the multi-node harness: a new replica on a rejoined node answered its very first
+  // request "503 No server is available" although the route was known, because no server had an
+  // address before the resolvers' first answer. HAProxy now starts dark until those answers are in.
+  let dnsBackend: Backend | undefined;
+  let slowProxy: StartedProxy | undefined;
+  afterAll(async () => {
+    await slowProxy?.stop();
+    await dnsBackend?.close();
+  });
+
+  it('binds the public port only once the first DNS answers are in: the first answer is the route', async () => {
+    const [backendPort, lport, hport] = (await freePorts(3)) as [number, number, number];
+    dnsBackend = await startBackend('slowdns', '127.0.0.14', backendPort);
+    const slow = await startSlowDns(await startDns({ 'tasks.slowdns': ['127.0.0.14'] }), 600);
+    const fake = await startFakeListener(lport);
+    try {
+      fake.services = [{ serviceName: 'slowdns', servicePath: '/slowdns', port: String(backendPort) }];
+      let routed = false;
+      const watching = watchPort(`http://127.0.0.1:${hport}/slowdns/`, () => routed, 60000);
+      slowProxy = await startProxy({
+        httpPort: hport,
+        env: {
+          LISTENER_ADDRESS: `127.0.0.1:${lport}`,
+          LISTENER_WAIT: '30000',
+          RESOLVERS: `nameserver dns ${slow.address}`,
+        },
+      });
+      await eventually(async () => expect((await http(`${slowProxy!.httpUrl}/slowdns/`)).status).toBe(200), {
+        timeoutMs: 20000,
+      });
+      routed = true;
+      const seen = await watching;
+      const first = seen.findIndex((s) => s !== 'refused');
+      process.stdout.write(
+        `fresh start, DNS answering after 600 ms: ${first} refused, then ${seen.slice(first).join(' ')}\n`,
+      );
+      expect(first).toBeGreaterThanOrEqual(0);
+      expect(seen.slice(first).every((s) => s === '200')).toBe(true);
+    } finally {
+      await fake.close();
+      await slow.stop();
+    }
   });
 });
