@@ -84,11 +84,13 @@ export function createProxy(cfg: ProxyConfig, opts: ProxyOptions = {}): ProxyHan
   const statePath = stateFile(cfg.configDir);
   let haproxyStarted: Promise<unknown> | undefined;
   let haproxyServing = false;
+  // One resolver for validation (ControlReads) and rendering: both read the same secrets the same way.
+  const users = usersResolver(cfg.secretsDir, cfg.users);
   const pipeline = new ReloadPipeline({
     configDir: cfg.configDir,
     certsDir: cfg.certsDir,
     scratchDir: join(cfg.runtimeDir, 'scratch'),
-    render: makeRender(cfg, incrementalRenderer(), logger),
+    render: makeRender(cfg, incrementalRenderer(), logger, users),
     check: (file) => checkConfig(cfg.haproxyBin, file),
     // Before HAProxy first starts (start-up, see startUp) a change only writes the files it will
     // be started with; after that every reload waits for the start.
@@ -122,7 +124,7 @@ export function createProxy(cfg: ProxyConfig, opts: ProxyOptions = {}): ProxyHan
       proxyInstanceName: cfg.proxyInstanceName,
       resyncRemoveAfterMs: cfg.resyncRemoveAfter,
     },
-    { users: usersResolver(cfg.secretsDir, cfg.users), certFile: certFileReader(cfg.certsDir) },
+    { users, certFile: certFileReader(cfg.certsDir) },
     logger,
     metrics,
     journal,
