@@ -30,7 +30,7 @@ import { certEntries, certFileReader, listCerts, usableCerts } from '../state/ce
 import { usersResolver } from '../state/users.js';
 import { preferCerts } from '../state/cert-order.js';
 import { syncCertsFromPeers } from '../distribute/cert-sync.js';
-import { loadState, saveState, stateFile } from '../state/persist.js';
+import { deferredSaver, loadState, stateFile } from '../state/persist.js';
 import { ListenerSync, listenerBase, notifyServices } from '../sync/listener.js';
 import { readiness, type Readiness } from '../sync/readiness.js';
 import { statusDeps } from '../status/deps.js';
@@ -82,6 +82,7 @@ export function createProxy(cfg: ProxyConfig, opts: ProxyOptions = {}): ProxyHan
   const certs = (): string[] =>
     preferCerts(usable(listCerts(cfg.certsDir, cfg.secretsDir, cfg.certs)), cfg.preferredCertificate);
   const statePath = stateFile(cfg.configDir);
+  const saver = deferredSaver(statePath);
   let haproxyStarted: Promise<unknown> | undefined;
   let haproxyServing = false;
   // One resolver for validation (ControlReads) and rendering: both read the same secrets the same way.
@@ -108,7 +109,7 @@ export function createProxy(cfg: ProxyConfig, opts: ProxyOptions = {}): ProxyHan
               (file) => `${cfg.configDir}/${file}`,
             ),
     listCerts: certs,
-    persist: (services) => saveState(statePath, services),
+    persist: (services) => saver.save(services),
     delayMs: cfg.reloadDelayMs,
     logger,
     metrics,
@@ -333,6 +334,7 @@ export function createProxy(cfg: ProxyConfig, opts: ProxyOptions = {}): ProxyHan
         server?.close();
         server?.closeAllConnections();
         await Promise.race([pipeline.idle(), new Promise((r) => setTimeout(r, 5000).unref())]);
+        saver.flush();
         await master.stop();
         lock?.release();
       })();

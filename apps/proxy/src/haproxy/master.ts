@@ -3,6 +3,7 @@ import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Logger } from '@flowproxy/runtime';
+import { outputLevel, RoutineSummary, routineKind } from './output.js';
 import { alive } from './proc.js';
 import { parseShowProc, type ProcInfo } from './show-proc.js';
 import { sendCommand } from './socket.js';
@@ -64,6 +65,10 @@ export class HaproxyMaster {
   private watch: NodeJS.Timeout | undefined;
   private readonly paths: ReturnType<typeof runtimePaths>;
   private readonly timeoutMs: number;
+  /** HAProxy's per-proxy lines of a reload, one summary line each time (output.ts). */
+  private readonly routine = new RoutineSummary(1000, (counts) =>
+    this.opts.logger.info('HAProxy routine output, summarized', { event: 'haproxy.output', ...counts }),
+  );
   /** Called after the master died unexpectedly and was started again. */
   onRestart: (() => void) | undefined;
 
@@ -147,8 +152,9 @@ export class HaproxyMaster {
       if (!stream) return;
       createInterface({ input: stream }).on('line', (line) => {
         if (output.length < 50) output.push(line);
-        const level = /^\[(ALERT|WARNING)\]/.test(line) ? 'warn' : 'info';
-        this.opts.logger.log(level, line, { event: 'haproxy.output' });
+        const routine = routineKind(line);
+        if (routine) this.routine.add(routine);
+        else this.opts.logger.log(outputLevel(line), line, { event: 'haproxy.output' });
       });
     };
     pipe(child.stdout);
@@ -296,6 +302,7 @@ export class HaproxyMaster {
     if (alive(pid)) process.kill(pid, 'SIGKILL');
     // A child of ours must be reaped before its pid counts as gone.
     await this.childExit;
+    this.routine.emit();
   }
 
   /** Leaves HAProxy running (a restarted control plane adopts it). */

@@ -21,6 +21,33 @@ export function saveState(file: string, services: Services): void {
   renameSync(tmp, file);
 }
 
+/**
+ * saveState off the answer's path: the newest services are written once the current turn of the
+ * event loop is over, so the reply to a change does not wait for the file (7 MB at 10,000
+ * services, about 120 ms of CPU per change, measured with `--cpu-prof`), and changes that settle
+ * in one turn are written once. `flush` writes at once (stop). A crash between the answer and the
+ * write loses at most that change from the file; the listener's resync brings it back.
+ */
+export function deferredSaver(file: string): { save(services: Services): void; flush(): void } {
+  let pending: Services | undefined;
+  let scheduled = false;
+  const flush = (): void => {
+    scheduled = false;
+    const services = pending;
+    pending = undefined;
+    if (services) saveState(file, services);
+  };
+  return {
+    save(services) {
+      pending = services;
+      if (scheduled) return;
+      scheduled = true;
+      setImmediate(flush);
+    },
+    flush,
+  };
+}
+
 /** The services saved by a previous run; an absent file is an empty state, a corrupt one an error. */
 export function loadState(file: string): ServiceSpec[] {
   let text: string;

@@ -36,7 +36,10 @@ describe('control-plane restart', () => {
     const before = (await api(proxy.apiUrl, 'config?type=json')).json;
     const master = proxy.haproxyPid();
     expect(master).toBeDefined();
-    expect(readFileSync(join(proxy.dirs.config, 'state.json'), 'utf8')).toContain('keep-b');
+    // state.json is written right after the answer (deferredSaver), not before it.
+    await eventually(() =>
+      expect(readFileSync(join(proxy!.dirs.config, 'state.json'), 'utf8')).toContain('keep-b'),
+    );
 
     await proxy.kill();
     expect(alive(master as number)).toBe(true);

@@ -92,7 +92,10 @@ describe('changes HAProxy takes at runtime', () => {
     // The state moved on like any other change: new version, saved, in the config answer.
     const state = (await api(proxy.apiUrl, 'config?type=json')).json;
     expect(Number(state.version)).toBe(versionBefore + 2);
-    expect(readFileSync(join(proxy.dirs.config, 'state.json'), 'utf8')).toContain('www.site.test');
+    // state.json is written right after the answer (deferredSaver), not before it.
+    await eventually(() =>
+      expect(readFileSync(join(proxy!.dirs.config, 'state.json'), 'utf8')).toContain('www.site.test'),
+    );
 
     // Taking the path away again is a map entry too.
     await reconfigure(`serviceName=web&servicePath=/web/&port=${port}`);

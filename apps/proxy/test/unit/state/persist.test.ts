@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseServiceSpec, type ServiceSpec } from '@flowproxy/protocol';
-import { loadState, saveState } from '../../../src/state/persist.js';
+import { deferredSaver, loadState, saveState } from '../../../src/state/persist.js';
 import { normalizeSpec, stateHash } from '../../../src/state/routing-state.js';
 
 const spec = (q: string): ServiceSpec => {
@@ -35,5 +35,27 @@ describe('saveState / loadState', () => {
     saveState(join(dir, 'state.json'), new Map());
     expect(loadState(join(dir, 'state.json'))).toEqual([]);
     expect(loadState(join(dir, 'none.json'))).toEqual([]);
+  });
+});
+
+describe('deferredSaver', () => {
+  it('writes the newest services once after the current turn, and at once on flush', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'flowproxy-persist-')), 'state.json');
+    const a = spec('serviceName=a&servicePath=/a&port=80');
+    const b = spec('serviceName=b&servicePath=/b&port=80');
+    const saver = deferredSaver(file);
+    saver.save(new Map([['a', a]]));
+    saver.save(
+      new Map([
+        ['a', a],
+        ['b', b],
+      ]),
+    );
+    expect(loadState(file)).toEqual([]);
+    await new Promise((r) => setImmediate(r));
+    expect(loadState(file).map((s) => s.serviceName)).toEqual(['a', 'b']);
+    saver.save(new Map([['b', b]]));
+    saver.flush();
+    expect(loadState(file).map((s) => s.serviceName)).toEqual(['b']);
   });
 });
