@@ -217,7 +217,15 @@ describe('one manager, one proxy per worker', () => {
         while (Date.now() < deadline && (firstRoutedAt === 0 || Date.now() - firstRoutedAt < 5000)) {
           try {
             const r = await getVia(3, '/demo/hello', 2000);
-            answers.push(fromDemo(r) ? 'routed' : `unrouted ${r.status}`);
+            // HAProxy's own 503 body tells "no route" from "no server with an address yet".
+            answers.push(
+              fromDemo(r)
+                ? 'routed'
+                : `unrouted ${r.status} ${r.body
+                    .replace(/<[^>]*>/g, ' ')
+                    .trim()
+                    .slice(0, 60)}`,
+            );
             if (fromDemo(r) && firstRoutedAt === 0) firstRoutedAt = Date.now();
           } catch {
             refused++;
