@@ -1,6 +1,6 @@
 import type { Logger } from '@flowproxy/runtime';
 import { RESOLVERS } from '../config/names.js';
-import { awaitFirstResolution, darkConfig, usesResolvers } from '../haproxy/first-resolution.js';
+import { awaitFirstResolution, darkConfig, usesDnsNames } from '../haproxy/first-resolution.js';
 import type { WarmStart } from '../haproxy/master.js';
 import { readIfExists, writeAtomic } from '../reload/files.js';
 
@@ -25,7 +25,7 @@ export function firstResolutionStart(opts: {
   return {
     prepare() {
       real = opts.running();
-      if (real === undefined || !usesResolvers(real)) return false;
+      if (real === undefined || !usesDnsNames(real)) return false;
       dark = darkConfig(real);
       writeAtomic(opts.cfgFile, dark);
       return true;

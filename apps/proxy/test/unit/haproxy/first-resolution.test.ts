@@ -4,7 +4,7 @@ import {
   firstRoundDone,
   namesResolved,
   resolverCounters,
-  usesResolvers,
+  usesDnsNames,
 } from '../../../src/haproxy/first-resolution.js';
 
 // Captured from HAProxy 2.6.12 on this machine (one server-template of 2 slots, one address).
@@ -79,7 +79,19 @@ describe('first DNS round', () => {
       'backend b',
       '    server-template s 4 tasks.s:8080 resolvers docker resolve-prefer ipv4 check',
     ]);
-    expect(usesResolvers(cfg)).toBe(true);
-    expect(usesResolvers('backend b\n    server s1 127.0.0.1:80 check\n')).toBe(false);
+    expect(usesDnsNames(cfg)).toBe(true);
+  });
+
+  it('needs the first answers only for servers found by a DNS name, not for IP addresses', () => {
+    const line = (l: string): string => `backend b\n    ${l}\n`;
+    expect(usesDnsNames(line('server s1 127.0.0.1:80 check'))).toBe(false);
+    expect(usesDnsNames(line('server-template s 4 127.0.0.5:8080 resolvers docker check'))).toBe(false);
+    expect(usesDnsNames(line('server s1 [::1]:80 resolvers docker'))).toBe(false);
+    expect(usesDnsNames(line('server s1 db.example.com:5432 resolvers docker resolve-prefer ipv4'))).toBe(
+      true,
+    );
+    expect(usesDnsNames(line('server-template s 4 tasks.s:8080 resolvers docker'))).toBe(true);
+    // A name without `resolvers` is resolved once at start by libc, not by the resolvers.
+    expect(usesDnsNames(line('server s1 tasks.s:8080 check'))).toBe(false);
   });
 });
