@@ -82,7 +82,12 @@ export function createProxy(cfg: ProxyConfig, opts: ProxyOptions = {}): ProxyHan
   const certs = (): string[] =>
     preferCerts(usable(listCerts(cfg.certsDir, cfg.secretsDir, cfg.certs)), cfg.preferredCertificate);
   const statePath = stateFile(cfg.configDir);
-  const saver = deferredSaver(statePath);
+  const saver = deferredSaver(statePath, (e) =>
+    logger.error('state.json not written: routes serve, a restart would not have this change', {
+      event: 'state.save',
+      error: e.message,
+    }),
+  );
   let haproxyStarted: Promise<unknown> | undefined;
   let haproxyServing = false;
   // One resolver for validation (ControlReads) and rendering: both read the same secrets the same way.

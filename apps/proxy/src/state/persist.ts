@@ -28,14 +28,24 @@ export function saveState(file: string, services: Services): void {
  * in one turn are written once. `flush` writes at once (stop). A crash between the answer and the
  * write loses at most that change from the file; the listener's resync brings it back.
  */
-export function deferredSaver(file: string): { save(services: Services): void; flush(): void } {
+export function deferredSaver(
+  file: string,
+  onError: (error: Error) => void,
+): { save(services: Services): void; flush(): void } {
   let pending: Services | undefined;
   let scheduled = false;
   const flush = (): void => {
     scheduled = false;
     const services = pending;
     pending = undefined;
-    if (services) saveState(file, services);
+    if (!services) return;
+    // Off the answer's path nobody awaits the write: a failure (disk full, read-only directory)
+    // is reported, never thrown, and the next change tries again with the whole state.
+    try {
+      saveState(file, services);
+    } catch (e) {
+      onError(e as Error);
+    }
   };
   return {
     save(services) {

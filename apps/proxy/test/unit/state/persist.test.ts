@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseServiceSpec, type ServiceSpec } from '@flowproxy/protocol';
@@ -43,7 +43,9 @@ describe('deferredSaver', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'flowproxy-persist-')), 'state.json');
     const a = spec('serviceName=a&servicePath=/a&port=80');
     const b = spec('serviceName=b&servicePath=/b&port=80');
-    const saver = deferredSaver(file);
+    const saver = deferredSaver(file, (e) => {
+      throw e;
+    });
     saver.save(new Map([['a', a]]));
     saver.save(
       new Map([
@@ -57,5 +59,19 @@ describe('deferredSaver', () => {
     saver.save(new Map([['b', b]]));
     saver.flush();
     expect(loadState(file).map((s) => s.serviceName)).toEqual(['b']);
+  });
+});
+
+describe('deferredSaver failures', () => {
+  it('reports a write that fails instead of throwing it out of the event loop', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flowproxy-persist-'));
+    // A file where the directory should be: mkdir and the write fail with ENOTDIR.
+    writeFileSync(join(dir, 'blocked'), '');
+    const errors: Error[] = [];
+    const saver = deferredSaver(join(dir, 'blocked', 'state.json'), (e) => errors.push(e));
+    saver.save(new Map([['a', spec('serviceName=a&servicePath=/a&port=80')]]));
+    expect(() => saver.flush()).not.toThrow();
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.message).toMatch(/ENOTDIR|EEXIST/);
   });
 });
