@@ -68,13 +68,13 @@ export async function startDns(records: Readonly<Record<string, readonly string[
 /**
  * A relay in front of `upstream` that holds every answer back `delayMs` (a DNS that is slow the
  * first time, as Docker's can be on a node that just joined): UDP only, queries matched by id.
+ * It owns `upstream`: stop() stops both.
  */
-export async function startSlowDns(upstream: Dns, delayMs: number): Promise<Dns & { delayMs: number }> {
+export async function startSlowDns(upstream: Dns, delayMs: number): Promise<Dns> {
   const front = createSocket('udp4');
   const back = createSocket('udp4');
   const waiting = new Map<number, { port: number; address: string }>();
   const timers = new Set<NodeJS.Timeout>();
-  const state = { delayMs };
   front.on('message', (msg, from) => {
     if (msg.length < 2) return;
     waiting.set(msg.readUInt16BE(0), { port: from.port, address: from.address });
@@ -87,7 +87,7 @@ export async function startSlowDns(upstream: Dns, delayMs: number): Promise<Dns 
     const t = setTimeout(() => {
       timers.delete(t);
       front.send(msg, to.port, to.address);
-    }, state.delayMs);
+    }, delayMs);
     timers.add(t);
   });
   await new Promise<void>((r) => front.bind(0, '127.0.0.1', r));
@@ -96,12 +96,6 @@ export async function startSlowDns(upstream: Dns, delayMs: number): Promise<Dns 
   return {
     address: `127.0.0.1:${port}`,
     port,
-    get delayMs() {
-      return state.delayMs;
-    },
-    set delayMs(ms: number) {
-      state.delayMs = ms;
-    },
     set: (r) => upstream.set(r),
     stop: async () => {
       for (const t of timers) clearTimeout(t);
